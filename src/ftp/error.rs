@@ -1,0 +1,128 @@
+//! # FTP errors
+//!
+//! One error type for the whole FTP client, so the web layer can map each case
+//! to an HTTP status in one place.
+
+use super::reply::Reply;
+use std::fmt;
+use std::io;
+
+/// Everything that can go wrong talking to an FTP server.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The host name could not be resolved.
+    Resolve { host: String, source: io::Error },
+    /// No TCP connection could be made (refused, unreachable).
+    Connect { addr: String, source: io::Error },
+    /// The server did not answer within the configured time.
+    Timeout { during: &'static str },
+    /// Any other socket error.
+    Io(io::Error),
+    /// The server closed the control connection.
+    Closed,
+    /// An argument contained a byte that would inject a second command.
+    InvalidArgument { what: &'static str, byte: u8 },
+    /// The server broke the protocol (bad reply syntax, oversized reply, HTTP, ...).
+    Protocol(String),
+    /// Wrong user name or password (530/430 during login).
+    LoginIncorrect(Reply),
+    /// The server answered with an unexpected or negative reply.
+    Reply { command: &'static str, reply: Reply },
+    /// A listing exceeded the entry or byte cap.
+    ListingTooLarge { limit: String },
+    /// A download delivered fewer bytes than the server announced.
+    ShortTransfer { expected: u64, received: u64 },
+    /// The server does not offer a command this operation needs.
+    Unsupported(&'static str),
+    /// A download was asked to start at or past the end of the file.
+    OffsetPastEnd { offset: u64, size: u64 },
+}
+
+/// Result alias for the FTP client.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// The FTP reply code behind this error, if the server sent one.
+    pub fn code(&self) -> Option<u16> {
+        match self {
+            Error::LoginIncorrect(r) | Error::Reply { reply: r, .. } => Some(r.code),
+            _ => None,
+        }
+    }
+
+    /// True when the control connection can no longer be used and a new one
+    /// (a reconnect) is needed: EOF, 421, timeouts, I/O and protocol errors.
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            Error::Closed
+            | Error::Io(_)
+            | Error::Timeout { .. }
+            | Error::Protocol(_)
+            | Error::Connect { .. } => true,
+            Error::Reply { reply, .. } => reply.code == 421,
+            _ => false,
+        }
+    }
+
+    /// Wraps a socket error, telling timeouts apart.
+    pub(crate) fn io(err: io::Error, during: &'static str) -> Error {
+        match err.kind() {
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Error::Timeout { during },
+            io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe => Error::Closed,
+            _ => Error::Io(err),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Resolve { host, source } => write!(f, "host name {host:?} not found ({source})"),
+            Error::Connect { addr, source } => write!(f, "could not connect to {addr}: {source}"),
+            Error::Timeout { during } => {
+                write!(f, "the FTP server did not answer in time ({during})")
+            }
+            Error::Io(e) => write!(f, "connection error: {e}"),
+            Error::Closed => write!(f, "the FTP server closed the connection"),
+            Error::InvalidArgument { what, byte } => {
+                let name = match byte {
+                    b'\r' => "a carriage return (CR)",
+                    b'\n' => "a line feed (LF)",
+                    0 => "a NUL byte",
+                    _ => "a forbidden byte",
+                };
+                write!(f, "the {what} contains {name}, which FTP cannot carry")
+            }
+            Error::Protocol(msg) => write!(f, "FTP protocol error: {msg}"),
+            Error::LoginIncorrect(r) => write!(f, "login incorrect: {}", r.text()),
+            Error::Reply { command, reply } => {
+                write!(f, "{command} failed: {} {}", reply.code, reply.text())
+            }
+            Error::ListingTooLarge { limit } => {
+                write!(f, "the directory is too large to list (over {limit})")
+            }
+            Error::ShortTransfer { expected, received } => write!(
+                f,
+                "transfer incomplete: received {received} of {expected} bytes"
+            ),
+            Error::Unsupported(what) => write!(f, "the FTP server does not support {what}"),
+            Error::OffsetPastEnd { offset, size } => {
+                write!(f, "cannot start at byte {offset} of a {size}-byte file")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Resolve { source, .. } | Error::Connect { source, .. } => Some(source),
+            Error::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! # The FTP client
+//!
+//! A blocking FTP client on `std::net`, hardened against hostile servers:
+//! every socket has timeouts, every reply and listing has a cap, every argument
+//! is checked for CR/LF/NUL before it reaches the wire. No HTTP in here.
+//!
+//! ```no_run
+//! use ftpgate::ftp::{Client, Config};
+//! use std::io::Read;
+//! let mut ftp = Client::connect("ftp.example.com", 21, &Config::default())?;
+//! ftp.login("anonymous", "guest@")?;
+//! for entry in ftp.list("/pub")? {
+//!     println!("{}", String::from_utf8_lossy(&entry.name));
+//! }
+//! let mut download = ftp.retr("/pub/README", 0)?;
+//! let mut text = Vec::new();
+//! download.read_to_end(&mut text)?;
+//! download.finish()?;
+//! ftp.quit();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod client;
+pub mod command;
+pub mod data;
+mod error;
+pub mod list;
+pub mod parse;
+pub mod reply;
+mod transfer;
+
+pub use client::{Client, Features};
+pub use error::{Error, Result};
+pub use list::{Entry, Kind};
+pub use reply::Reply;
+pub use transfer::{Download, Upload};
+
+use std::time::Duration;
+
+/// Default cap on the bytes of one directory listing.
+pub const DEFAULT_MAX_LISTING_BYTES: usize = 16 * 1024 * 1024;
+/// Default cap on the entries of one directory listing.
+pub const DEFAULT_MAX_LISTING_ENTRIES: usize = 100_000;
+/// Buffer size for copying transfers (measured in BENCHMARKS.md).
+pub const COPY_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Timeouts and caps for one client.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Time allowed for each TCP connect (control and data).
+    pub connect_timeout: Duration,
+    /// Time allowed for any single read or write to stall.
+    pub io_timeout: Duration,
+    /// Most bytes accepted in one listing.
+    pub max_listing_bytes: usize,
+    /// Most entries accepted in one listing.
+    pub max_listing_entries: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            connect_timeout: Duration::from_secs(10),
+            io_timeout: Duration::from_secs(30),
+            max_listing_bytes: DEFAULT_MAX_LISTING_BYTES,
+            max_listing_entries: DEFAULT_MAX_LISTING_ENTRIES,
+        }
+    }
+}

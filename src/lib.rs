@@ -3,5 +3,7 @@
 //! A web FTP client that runs as one small binary on a LAN device. The FTP client
 //! (`ftp`) knows nothing about HTTP; the web layer uses it through a small API.
 
+pub mod config;
 pub mod ftp;
 pub mod logging;
+pub mod web;

@@ -1,9 +1,29 @@
-//! The `ftpgate` binary: the web appliance is built on top of the `ftp` module.
+//! The `ftpgate` binary: parse the configuration, serve until stopped.
+
+use ftpgate::config::{self, Action};
 
 fn main() {
-    eprintln!(
-        "ftpgate {}: the web interface is not built yet",
-        env!("CARGO_PKG_VERSION")
-    );
-    std::process::exit(2);
+    let env = |name: &str| std::env::var(name).ok();
+    let config = match config::parse(std::env::args().skip(1), env) {
+        Ok(Action::Run(config)) => *config,
+        Ok(Action::Help) => {
+            print!("{}", config::HELP);
+            return;
+        }
+        Ok(Action::Version) => {
+            println!("ftpgate {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+        Err(e) => {
+            eprintln!("ftpgate: {e}");
+            std::process::exit(2);
+        }
+    };
+    match ftpgate::web::start(config) {
+        Ok(running) => running.wait(),
+        Err(e) => {
+            eprintln!("ftpgate: cannot serve: {e}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -74,6 +74,8 @@ pub struct Client {
     broken: bool,
     /// SIZE answered 500/502 once: don't ask again.
     size_refused: bool,
+    /// A non-zero REST was sent: the next plain transfer sends `REST 0` first.
+    rest_sent: bool,
 }
 
 impl fmt::Debug for Client {
@@ -141,6 +143,7 @@ impl Client {
             greeted_logged_in: false,
             broken: false,
             size_refused: false,
+            rest_sent: false,
         };
         let mut greeting = client.read()?;
         // 120: "ready in nnn minutes"; the real greeting follows.
@@ -346,14 +349,27 @@ impl Client {
         check_argument("path", path)?;
         self.ensure_binary()?;
         let size = self.size_if_offered(path)?;
+        self.retr_sized(path, offset, size)
+    }
+
+    /// Like [`Client::retr`] when the caller already asked SIZE: `size` is the
+    /// whole file's size, or `None` when the server does not tell.
+    pub fn retr_sized(
+        &mut self,
+        path: impl AsRef<[u8]>,
+        offset: u64,
+        size: Option<u64>,
+    ) -> Result<Download<'_>> {
+        let path = path.as_ref();
+        check_argument("path", path)?;
+        self.ensure_binary()?;
         if let Some(size) = size {
             if offset > size || (offset == size && offset > 0) {
                 return Err(Error::OffsetPastEnd { offset, size });
             }
         }
         let expected = size.map(|s| s - offset);
-        let rest = (offset > 0).then_some(offset);
-        self.start_transfer(Command::Retr(path), rest)
+        self.start_transfer(Command::Retr(path), Some(offset))
             .map(|d| d.expecting(expected))
     }
 
@@ -363,6 +379,7 @@ impl Client {
         check_argument("path", path)?;
         self.ensure_binary()?;
         let data = self.open_data()?;
+        self.restart_at(0)?;
         let reply = self.cmd(Command::Stor(path))?;
         if !matches!(reply.code, 125 | 150) {
             return Err(Error::Reply {
@@ -387,7 +404,8 @@ impl Client {
         }
     }
 
-    /// Opens the data connection, sends REST if asked, then the command; 125
+    /// Opens the data connection, positions the file with REST for RETR
+    /// (`rest` is `None` for listings), then sends the command; 125
     /// or 150 must follow. 226 may arrive before the data is read: it waits in
     /// the control buffer until `finish`.
     fn start_transfer(&mut self, command: Command, rest: Option<u64>) -> Result<Download<'_>> {
@@ -395,17 +413,7 @@ impl Client {
         command.encode()?;
         let data = self.open_data()?;
         if let Some(offset) = rest {
-            let reply = self.cmd(Command::Rest(offset))?;
-            match reply.code {
-                350 => {}
-                500 | 502 | 504 => return Err(Error::Unsupported("REST (resuming downloads)")),
-                _ => {
-                    return Err(Error::Reply {
-                        command: "REST",
-                        reply,
-                    })
-                }
-            }
+            self.restart_at(offset)?;
         }
         let reply = self.cmd(command)?;
         if !matches!(reply.code, 125 | 150) {
@@ -415,6 +423,32 @@ impl Client {
             });
         }
         Ok(Download::new(self, data))
+    }
+
+    /// Sends REST when a transfer must start at `offset`. Some servers
+    /// (libunftp) keep the offset of an aborted transfer for the next one,
+    /// which would make a later download start mid-file and a later upload
+    /// write mid-file; so after any non-zero REST the next transfer sends `REST 0`.
+    fn restart_at(&mut self, offset: u64) -> Result<()> {
+        if offset == 0 && !self.rest_sent {
+            return Ok(());
+        }
+        let reply = self.cmd(Command::Rest(offset))?;
+        match reply.code {
+            350 => {
+                self.rest_sent = offset > 0;
+                Ok(())
+            }
+            500 | 502 | 504 if offset == 0 => {
+                self.rest_sent = false;
+                Ok(())
+            }
+            500 | 502 | 504 => Err(Error::Unsupported("REST (resuming downloads)")),
+            _ => Err(Error::Reply {
+                command: "REST",
+                reply,
+            }),
+        }
     }
 
     /// EPSV first; on 500/502/522 or a refused port, PASV from then on.

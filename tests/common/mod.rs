@@ -8,11 +8,14 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod fake;
+pub mod http;
 pub mod unftp;
+pub mod web;
 
 use ftpgate::ftp::{Client, Config};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Servers CI must provide.
@@ -39,15 +42,24 @@ impl Target {
     }
 }
 
+/// The in-process server's account.
+pub const USER: &str = "ftpgate";
+pub const PASSWORD: &str = "s3cret pass";
+
+/// The in-process server for this test binary, started on first use.
+pub fn local_server() -> &'static unftp::Unftp {
+    static SERVER: OnceLock<unftp::Unftp> = OnceLock::new();
+    SERVER.get_or_init(|| unftp::start(temp_dir("unftp-root"), USER, PASSWORD))
+}
+
 /// Every server to run the suite against.
 pub fn targets() -> Vec<Target> {
-    let local = unftp::server();
     let mut all = vec![Target {
         name: "libunftp".into(),
         host: "127.0.0.1".into(),
-        port: local.port,
-        user: unftp::USER.into(),
-        password: unftp::PASSWORD.into(),
+        port: local_server().port,
+        user: USER.into(),
+        password: PASSWORD.into(),
     }];
     let env = std::env::var("FTPGATE_TEST_SERVERS").unwrap_or_default();
     all.extend(

@@ -1,22 +1,21 @@
 //! The in-process third-party FTP server: libunftp with its filesystem
 //! back-end, on a tokio runtime in a background thread, so `cargo test` needs
-//! nothing installed. One server per test binary; tests use subdirectories.
+//! nothing installed. The demo example includes this file too.
 
 use async_trait::async_trait;
 use libunftp::ServerBuilder;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use unftp_core::auth::{AuthenticationError, Authenticator, Credentials, Principal};
 use unftp_sbe_fs::Filesystem;
 
-pub const USER: &str = "ftpgate";
-pub const PASSWORD: &str = "s3cret pass";
-
 /// Accepts exactly one user and password, like a real account.
 #[derive(Debug)]
-struct OneUser;
+struct OneUser {
+    user: String,
+    password: String,
+}
 
 #[async_trait]
 impl Authenticator for OneUser {
@@ -25,10 +24,10 @@ impl Authenticator for OneUser {
         username: &str,
         creds: &Credentials,
     ) -> Result<Principal, AuthenticationError> {
-        if username != USER {
+        if username != self.user {
             return Err(AuthenticationError::BadUser);
         }
-        if creds.password.as_deref() != Some(PASSWORD) {
+        if creds.password.as_deref() != Some(self.password.as_str()) {
             return Err(AuthenticationError::BadPassword);
         }
         Ok(Principal {
@@ -40,23 +39,19 @@ impl Authenticator for OneUser {
 /// A running in-process server.
 pub struct Unftp {
     pub port: u16,
-    pub root: PathBuf,
 }
 
-/// The server for this test binary, started on first use.
-pub fn server() -> &'static Unftp {
-    static SERVER: OnceLock<Unftp> = OnceLock::new();
-    SERVER.get_or_init(|| start(super::temp_dir("unftp-root")))
-}
-
-/// Starts a server serving `root` on a free loopback port.
-pub fn start(root: PathBuf) -> Unftp {
+/// Starts a server serving `root` on a free loopback port for one account.
+pub fn start(root: PathBuf, user: &str, password: &str) -> Unftp {
+    let auth = std::sync::Arc::new(OneUser {
+        user: user.into(),
+        password: password.into(),
+    });
     // Ask the OS for a free port, then hand it to libunftp (which binds by address).
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let serve_root = root.clone();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -65,10 +60,10 @@ pub fn start(root: PathBuf) -> Unftp {
             .expect("tokio runtime");
         runtime.block_on(async move {
             let server = ServerBuilder::with_authenticator(
-                Box::new(move || Filesystem::new(serve_root.clone()).expect("fs root")),
-                std::sync::Arc::new(OneUser),
+                Box::new(move || Filesystem::new(root.clone()).expect("fs root")),
+                auth,
             )
-            .greeting("ftpgate test server (libunftp)")
+            .greeting("ftpgate in-process FTP server (libunftp)")
             .passive_ports(30000..=39999)
             .build()
             .expect("libunftp server");
@@ -85,5 +80,5 @@ pub fn start(root: PathBuf) -> Unftp {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    Unftp { port, root }
+    Unftp { port }
 }

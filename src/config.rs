@@ -1,0 +1,321 @@
+//! # Configuration
+//!
+//! Flags and `FTPGATE_*` environment variables become one validated `Config`.
+//! A flag wins over its variable. Hand-written because an argument-parsing
+//! crate would cost more flash than the whole parser.
+
+use crate::ftp;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Everything the appliance needs to run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the web interface listens on.
+    pub listen: SocketAddr,
+    /// Timeouts and caps of every FTP connection.
+    pub ftp: ftp::Config,
+    /// How long an HTTP connection may stall (also closes idle keep-alives).
+    pub http_timeout: Duration,
+    /// A session unused this long is logged out.
+    pub session_idle: Duration,
+    /// Most sessions alive at once.
+    pub max_sessions: usize,
+    /// Most FTP connections one session may hold at once (concurrent transfers).
+    pub max_connections_per_session: usize,
+    /// Threads serving requests (each transfer holds one while it runs).
+    pub workers: usize,
+    /// `--ftp-host`: the only FTP server allowed; the login form shows it fixed.
+    pub locked_host: Option<(String, u16)>,
+    /// Prefills the login form (the demo uses it).
+    pub prefill: Option<Prefill>,
+}
+
+/// Values shown in the login form before anyone typed.
+#[derive(Debug, Clone, Default)]
+pub struct Prefill {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([0, 0, 0, 0], 8080)),
+            ftp: ftp::Config::default(),
+            http_timeout: Duration::from_secs(20),
+            session_idle: Duration::from_secs(30 * 60),
+            max_sessions: 64,
+            max_connections_per_session: 4,
+            workers: 16,
+            locked_host: None,
+            prefill: None,
+        }
+    }
+}
+
+/// `--help` text.
+pub const HELP: &str = "\
+ftpgate: a web FTP client for your LAN
+
+Usage: ftpgate [OPTIONS]
+
+Options (each also read from the environment variable shown):
+  --listen ADDR             address:port of the web interface   [FTPGATE_LISTEN, 0.0.0.0:8080]
+  --ftp-host HOST[:PORT]    only allow this FTP server; the login form shows it fixed
+                                                                [FTPGATE_FTP_HOST]
+  --ftp-connect-timeout S   seconds to connect to an FTP server [FTPGATE_FTP_CONNECT_TIMEOUT, 10]
+  --ftp-timeout S           seconds an FTP server may stay silent
+                                                                [FTPGATE_FTP_TIMEOUT, 30]
+  --http-timeout S          seconds a browser connection may stall; also ends idle
+                            keep-alive connections              [FTPGATE_HTTP_TIMEOUT, 20]
+  --session-idle M          minutes until an unused session is logged out
+                                                                [FTPGATE_SESSION_IDLE, 30]
+  --max-sessions N          sessions alive at once              [FTPGATE_MAX_SESSIONS, 64]
+  --max-connections N       FTP connections per session (concurrent transfers)
+                                                                [FTPGATE_MAX_CONNECTIONS, 4]
+  --workers N               request threads                     [FTPGATE_WORKERS, 16]
+  --log LEVEL               error, warn, info or debug          [FTPGATE_LOG, info]
+  -h, --help                this text
+  -V, --version             the version
+";
+
+/// What the command line asked for.
+#[derive(Debug)]
+pub enum Action {
+    Run(Box<Config>),
+    Help,
+    Version,
+}
+
+/// Settings names, in flag form, with their environment variables.
+const SETTINGS: [(&str, &str); 10] = [
+    ("--listen", "FTPGATE_LISTEN"),
+    ("--ftp-host", "FTPGATE_FTP_HOST"),
+    ("--ftp-connect-timeout", "FTPGATE_FTP_CONNECT_TIMEOUT"),
+    ("--ftp-timeout", "FTPGATE_FTP_TIMEOUT"),
+    ("--http-timeout", "FTPGATE_HTTP_TIMEOUT"),
+    ("--session-idle", "FTPGATE_SESSION_IDLE"),
+    ("--max-sessions", "FTPGATE_MAX_SESSIONS"),
+    ("--max-connections", "FTPGATE_MAX_CONNECTIONS"),
+    ("--workers", "FTPGATE_WORKERS"),
+    ("--log", "FTPGATE_LOG"),
+];
+
+/// Parses arguments (without the program name) over the environment `env`.
+pub fn parse(
+    args: impl IntoIterator<Item = String>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Action, String> {
+    let mut given: Vec<(&'static str, String)> = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Action::Help),
+            "-V" | "--version" => return Ok(Action::Version),
+            _ => {}
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (arg.clone(), None),
+        };
+        let Some(&(name, _)) = SETTINGS.iter().find(|(f, _)| *f == flag) else {
+            return Err(format!("unknown option {arg:?} (see --help)"));
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => args.next().ok_or_else(|| format!("{name} needs a value"))?,
+        };
+        given.push((name, value));
+    }
+    let lookup = |flag: &str| -> Option<(String, String)> {
+        let from_flag = given
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == flag)
+            .map(|(_, v)| v.clone());
+        let var = SETTINGS.iter().find(|(f, _)| *f == flag).map(|(_, v)| *v)?;
+        from_flag
+            .map(|v| (flag.to_string(), v))
+            .or_else(|| env(var).map(|v| (var.to_string(), v)))
+    };
+    build(&lookup).map(|c| Action::Run(Box::new(c)))
+}
+
+fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, String> {
+    let mut c = Config::default();
+    if let Some((src, v)) = lookup("--listen") {
+        c.listen = v
+            .parse()
+            .map_err(|_| format!("{src}: {v:?} is not an address:port"))?;
+    }
+    if let Some((src, v)) = lookup("--ftp-host") {
+        c.locked_host = Some(parse_host_port(&v).map_err(|e| format!("{src}: {e}"))?);
+    }
+    let secs = |flag: &str, min: u64| -> Result<Option<Duration>, String> {
+        lookup(flag)
+            .map(|(src, v)| number(&src, &v, min).map(Duration::from_secs))
+            .transpose()
+    };
+    if let Some(d) = secs("--ftp-connect-timeout", 1)? {
+        c.ftp.connect_timeout = d;
+    }
+    if let Some(d) = secs("--ftp-timeout", 1)? {
+        c.ftp.io_timeout = d;
+    }
+    if let Some(d) = secs("--http-timeout", 1)? {
+        c.http_timeout = d;
+    }
+    if let Some(m) = secs("--session-idle", 1)? {
+        c.session_idle = m * 60;
+    }
+    let count = |flag: &str| -> Result<Option<usize>, String> {
+        lookup(flag)
+            .map(|(src, v)| number(&src, &v, 1).map(|n| n as usize))
+            .transpose()
+    };
+    c.max_sessions = count("--max-sessions")?.unwrap_or(c.max_sessions);
+    c.max_connections_per_session =
+        count("--max-connections")?.unwrap_or(c.max_connections_per_session);
+    c.workers = count("--workers")?.unwrap_or(c.workers);
+    if let Some((src, v)) = lookup("--log") {
+        let level = crate::logging::Level::parse(&v)
+            .ok_or_else(|| format!("{src}: {v:?} is not error, warn, info or debug"))?;
+        crate::logging::set_max_level(level);
+    }
+    Ok(c)
+}
+
+fn number(src: &str, v: &str, min: u64) -> Result<u64, String> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if n >= min && n <= 1_000_000 => Ok(n),
+        _ => Err(format!(
+            "{src}: {v:?} is not a number from {min} to 1000000"
+        )),
+    }
+}
+
+/// Splits `host`, `host:port`, `[v6]:port` or a bare IPv6 address; the port defaults to 21.
+pub fn parse_host_port(s: &str) -> Result<(String, u16), String> {
+    let s = s.trim();
+    let bad_port = |p: &str| format!("{p:?} is not a port from 1 to 65535");
+    let port = |p: &str| {
+        p.parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| bad_port(p))
+    };
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or("unclosed [ in host")?;
+        match after.strip_prefix(':') {
+            Some(p) => (host, port(p)?),
+            None if after.is_empty() => (host, 21),
+            None => return Err(format!("unexpected {after:?} after ]")),
+        }
+    } else if s.matches(':').count() == 1 {
+        let (h, p) = s.split_once(':').unwrap_or((s, ""));
+        (h, port(p)?)
+    } else {
+        (s, 21)
+    };
+    check_host(host)?;
+    Ok((host.to_string(), port))
+}
+
+/// A host name or address: letters, digits, `.-_:` only (no spaces, no URL parts).
+pub fn check_host(host: &str) -> Result<(), String> {
+    let ok = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._:%".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{host:?} is not a host name or IP address"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str], env: &[(&str, &str)]) -> Result<Config, String> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        match parse(args.iter().map(|s| s.to_string()), |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })? {
+            Action::Run(c) => Ok(*c),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_listen_on_8080() {
+        assert_eq!(run(&[], &[]).unwrap().listen.port(), 8080);
+    }
+
+    #[test]
+    fn flag_beats_environment() {
+        let c = run(
+            &["--listen", "127.0.0.1:9000"],
+            &[("FTPGATE_LISTEN", "127.0.0.1:1")],
+        )
+        .unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9000");
+        let c = run(&[], &[("FTPGATE_LISTEN", "127.0.0.1:1")]).unwrap();
+        assert_eq!(c.listen.port(), 1);
+        let c = run(&["--session-idle=5"], &[]).unwrap();
+        assert_eq!(c.session_idle, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn rejects_bad_values_naming_the_source() {
+        let e = run(&[], &[("FTPGATE_FTP_TIMEOUT", "soon")]).unwrap_err();
+        assert!(e.contains("FTPGATE_FTP_TIMEOUT"), "{e}");
+        let e = run(&["--workers", "0"], &[]).unwrap_err();
+        assert!(e.contains("--workers"), "{e}");
+        assert!(run(&["--bogus", "1"], &[]).is_err());
+        assert!(run(&["--listen"], &[]).is_err());
+    }
+
+    #[test]
+    fn help_and_version() {
+        assert!(matches!(
+            parse(["--help".to_string()], |_| None),
+            Ok(Action::Help)
+        ));
+        assert!(matches!(
+            parse(["-V".to_string()], |_| None),
+            Ok(Action::Version)
+        ));
+    }
+
+    #[test]
+    fn parses_host_and_port_shapes() {
+        assert_eq!(
+            parse_host_port("nas.local").unwrap(),
+            ("nas.local".into(), 21)
+        );
+        assert_eq!(
+            parse_host_port("10.0.0.2:2121").unwrap(),
+            ("10.0.0.2".into(), 2121)
+        );
+        assert_eq!(parse_host_port("[::1]:21").unwrap(), ("::1".into(), 21));
+        assert_eq!(parse_host_port("fe80::1").unwrap(), ("fe80::1".into(), 21));
+        assert!(parse_host_port("host:0").is_err());
+        assert!(parse_host_port("host:99999").is_err());
+        assert!(parse_host_port("a b").is_err());
+        assert!(parse_host_port("ftp://x").is_err());
+    }
+
+    #[test]
+    fn locks_the_ftp_host() {
+        let c = run(&["--ftp-host", "nas:2121"], &[]).unwrap();
+        assert_eq!(c.locked_host, Some(("nas".into(), 2121)));
+    }
+}

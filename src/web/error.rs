@@ -1,0 +1,208 @@
+//! # Web errors
+//!
+//! One error type for handlers and the one place that maps every error,
+//! FTP ones included, to an HTTP status and words a person understands.
+
+use super::multipart;
+use crate::ftp;
+use std::fmt;
+
+/// Everything a handler can fail with.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The FTP server said no, or could not be talked to.
+    Ftp(ftp::Error),
+    /// Bad input from the browser.
+    BadRequest(String),
+    /// Missing or wrong CSRF token.
+    Csrf,
+    /// No valid session.
+    NotLoggedIn,
+    /// No such route.
+    NotFound,
+    /// Method not allowed on this route.
+    Method,
+    /// The name exists and overwriting was not asked for.
+    Conflict(String),
+    /// Too many sessions or concurrent connections.
+    Busy(String),
+    /// The upload body could not be read.
+    Upload(multipart::Error),
+    /// A bug: logged, shown as a 500 page.
+    Internal(String),
+}
+
+/// Result alias for handlers.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<ftp::Error> for Error {
+    fn from(e: ftp::Error) -> Self {
+        Error::Ftp(e)
+    }
+}
+
+impl From<multipart::Error> for Error {
+    fn from(e: multipart::Error) -> Self {
+        Error::Upload(e)
+    }
+}
+
+impl Error {
+    /// The HTTP status (DESIGN.md "Error mapping").
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Ftp(e) => ftp_status(e),
+            Error::BadRequest(_) => 400,
+            Error::Csrf => 403,
+            Error::NotLoggedIn => 401,
+            Error::NotFound => 404,
+            Error::Method => 405,
+            Error::Conflict(_) => 409,
+            Error::Busy(_) => 503,
+            Error::Upload(_) => 400,
+            Error::Internal(_) => 500,
+        }
+    }
+
+    /// A short title for the error page.
+    pub fn title(&self) -> &'static str {
+        match self.status() {
+            400 => "Bad request",
+            401 => "Not logged in",
+            403 => "Not allowed",
+            404 => "Not found",
+            405 => "Method not allowed",
+            409 => "Already exists",
+            416 => "Range not satisfiable",
+            501 => "Not supported by the server",
+            502 => "FTP server problem",
+            503 => "Busy",
+            504 => "FTP server not answering",
+            507 => "Server disk full",
+            _ => "Something went wrong",
+        }
+    }
+
+    /// The FTP server's own words, when it sent any.
+    pub fn server_said(&self) -> Option<String> {
+        match self {
+            Error::Ftp(ftp::Error::Reply { reply, .. } | ftp::Error::LoginIncorrect(reply)) => {
+                Some(format!("{} {}", reply.code, reply.text()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Maps an FTP error: 530 → 403, 550 → 404 or 403 by text, 552 → 507,
+/// connection problems → 502, timeouts → 504.
+fn ftp_status(e: &ftp::Error) -> u16 {
+    use ftp::Error as F;
+    match e {
+        F::LoginIncorrect(_) => 401,
+        F::Timeout { .. } => 504,
+        F::InvalidArgument { .. } => 400,
+        F::OffsetPastEnd { .. } => 416,
+        F::Unsupported(_) => 501,
+        F::Reply { reply, .. } => {
+            // Servers disagree on codes (pyftpdlib: "501 No such directory"),
+            // so the words decide first, then the code.
+            let text = reply.text().to_ascii_lowercase();
+            let said = |words: &[&str]| words.iter().any(|w| text.contains(w));
+            if said(&["permission", "denied", "not allowed", "access"]) {
+                403
+            } else if said(&["no such", "not found", "not exist", "doesn't exist"]) {
+                404
+            } else {
+                match reply.code {
+                    530 | 532 => 403,
+                    550 | 450 => 404,
+                    553 => 400,
+                    552 | 452 => 507,
+                    502 | 504 => 501,
+                    _ => 502,
+                }
+            }
+        }
+        _ => 502,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Ftp(e) => match e {
+                ftp::Error::Reply { .. } if ftp_status(e) == 404 => {
+                    write!(f, "No such file or folder on the FTP server.")
+                }
+                ftp::Error::Reply { .. } if ftp_status(e) == 403 => {
+                    write!(f, "The FTP server does not allow this (permission denied).")
+                }
+                ftp::Error::Reply { reply, .. } if matches!(reply.code, 552 | 452) => {
+                    write!(f, "The FTP server has no space left for this file.")
+                }
+                _ => write!(f, "{}", capitalize(&e.to_string())),
+            },
+            Error::BadRequest(m) => write!(f, "{}", capitalize(m)),
+            Error::Csrf => write!(
+                f,
+                "The form was stale or came from another site; reload the page and try again."
+            ),
+            Error::NotLoggedIn => write!(f, "Your session ended; please log in again."),
+            Error::NotFound => write!(f, "There is no such page."),
+            Error::Method => write!(f, "This address does not accept that method."),
+            Error::Conflict(m) | Error::Busy(m) | Error::Internal(m) => write!(f, "{m}"),
+            Error::Upload(e) => write!(f, "{}", capitalize(&e.to_string())),
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ftp::Reply;
+
+    fn reply(code: u16, text: &str) -> Error {
+        let line = format!("{code} {text}").into_bytes();
+        Error::Ftp(ftp::Error::Reply {
+            command: "X",
+            reply: Reply {
+                code,
+                lines: vec![line],
+            },
+        })
+    }
+
+    #[test]
+    fn maps_ftp_replies_to_status() {
+        assert_eq!(reply(550, "No such file or directory").status(), 404);
+        assert_eq!(reply(550, "Permission denied").status(), 403);
+        assert_eq!(reply(530, "Not logged in").status(), 403);
+        assert_eq!(reply(552, "Quota exceeded").status(), 507);
+        assert_eq!(reply(421, "Bye").status(), 502);
+        assert_eq!(reply(501, "No such directory.").status(), 404);
+        assert_eq!(
+            Error::Ftp(ftp::Error::Timeout { during: "x" }).status(),
+            504
+        );
+        assert_eq!(Error::Ftp(ftp::Error::Closed).status(), 502);
+    }
+
+    #[test]
+    fn shows_the_server_text() {
+        assert_eq!(
+            reply(550, "gone").server_said().as_deref(),
+            Some("550 gone")
+        );
+        assert!(reply(550, "gone").to_string().contains("No such file"));
+    }
+}

@@ -1,0 +1,163 @@
+//! # Connection pool
+//!
+//! Each session keeps its FTP control connections open between requests, so
+//! browsing does not pay a login per click. A request checks one out (a
+//! `Lease`), extra ones are opened for concurrent transfers up to a cap, and a
+//! connection the server dropped (421, EOF, restart) is replaced transparently.
+
+use super::error::{Error, Result};
+use super::session::{lock, Credentials};
+use crate::ftp::{self, Client};
+use crate::log_debug;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Idle connections kept per session; more are closed when returned.
+const MAX_IDLE: usize = 2;
+/// An idle connection older than this is checked with NOOP before use.
+const CHECK_AFTER: Duration = Duration::from_secs(15);
+
+/// A session's FTP connections.
+#[derive(Debug)]
+pub struct Pool {
+    idle: Mutex<Vec<(Client, Instant)>>,
+    busy: AtomicUsize,
+    max: usize,
+    closed: AtomicBool,
+}
+
+/// Connects and logs in with a session's credentials.
+pub fn connect(creds: &Credentials, config: &ftp::Config) -> ftp::Result<Client> {
+    let mut client = Client::connect(&creds.host, creds.port, config)?;
+    client.login(&creds.user, creds.password.expose())?;
+    Ok(client)
+}
+
+impl Pool {
+    /// An empty pool allowing `max` connections at once.
+    pub fn new(max: usize) -> Self {
+        Pool {
+            idle: Mutex::new(Vec::new()),
+            busy: AtomicUsize::new(0),
+            max,
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Keeps `client` (the one that logged in) for the next request.
+    pub fn put(&self, client: Client) {
+        lock(&self.idle).push((client, Instant::now()));
+    }
+
+    /// Checks out a working connection: an idle one if it still answers, else a new one.
+    pub fn checkout<'a>(&'a self, creds: &Credentials, config: &ftp::Config) -> Result<Lease<'a>> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Error::NotLoggedIn);
+        }
+        if self.busy.fetch_add(1, Ordering::AcqRel) >= self.max {
+            self.busy.fetch_sub(1, Ordering::AcqRel);
+            return Err(Error::Busy(format!(
+                "This session already has {} transfers running; wait for one to finish.",
+                self.max
+            )));
+        }
+        let mut lease = Lease {
+            pool: self,
+            client: None,
+            reused: false,
+        };
+        while let Some((mut client, since)) = lock(&self.idle).pop() {
+            if since.elapsed() < CHECK_AFTER || client.noop().is_ok() {
+                lease.client = Some(client);
+                lease.reused = true;
+                return Ok(lease);
+            }
+            log_debug!("dropping a stale FTP connection");
+        }
+        lease.client = Some(connect(creds, config)?);
+        Ok(lease)
+    }
+
+    /// Runs `op` on a connection; if a reused connection turns out dead, the
+    /// operation is retried once on a fresh one.
+    pub fn run<T>(
+        &self,
+        creds: &Credentials,
+        config: &ftp::Config,
+        mut op: impl FnMut(&mut Client) -> ftp::Result<T>,
+    ) -> Result<T> {
+        let mut lease = self.checkout(creds, config)?;
+        match op(&mut lease) {
+            Err(e) if e.is_connection_lost() && lease.reused => {
+                log_debug!("FTP connection lost ({e}); reconnecting");
+                lease.replace(connect(creds, config)?);
+                Ok(op(&mut lease)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Closes every idle connection with QUIT; leases in flight close when returned.
+    pub fn close_all(&self) {
+        self.closed.store(true, Ordering::Release);
+        let idle: Vec<_> = lock(&self.idle).drain(..).collect();
+        for (client, _) in idle {
+            client.quit();
+        }
+    }
+}
+
+/// A checked-out connection; returned to the pool when dropped.
+pub struct Lease<'a> {
+    pool: &'a Pool,
+    client: Option<Client>,
+    reused: bool,
+}
+
+impl Lease<'_> {
+    /// Swaps in a new connection (after the old one died).
+    pub fn replace(&mut self, client: Client) {
+        self.client = Some(client);
+        self.reused = false;
+    }
+
+    /// Whether this connection came from the idle list (and may be stale).
+    pub fn reused(&self) -> bool {
+        self.reused
+    }
+}
+
+impl Deref for Lease<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.client
+            .as_ref()
+            .expect("lease holds a client until dropped")
+    }
+}
+
+impl DerefMut for Lease<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .expect("lease holds a client until dropped")
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let keep = client.is_usable() && !self.pool.closed.load(Ordering::Acquire);
+            let mut idle = lock(&self.pool.idle);
+            if keep && idle.len() < MAX_IDLE {
+                idle.push((client, Instant::now()));
+            } else {
+                drop(idle);
+                client.quit();
+            }
+        }
+        self.pool.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+}

@@ -1,0 +1,241 @@
+//! # Upload
+//!
+//! `POST /upload/<dir>/`: the multipart body is read as a stream, each file
+//! part going straight into `STOR` of a temporary name in the target folder,
+//! renamed to its real name only after the server confirmed the transfer. A
+//! failed or abandoned upload deletes the temporary file and leaves any
+//! existing file untouched.
+
+use super::error::{Error, Result};
+use super::multipart::{self, Multipart};
+use super::paths;
+use super::pool::{self, Lease};
+use super::response::{self, json_string, Page};
+use super::routes::{header, Ctx};
+use super::session::{hex, Session};
+use super::views::model::{Flash, FlashKind};
+use super::App;
+use crate::ftp::{self, COPY_BUFFER_BYTES};
+use std::io::{Read, Write};
+use tiny_http::Request;
+
+/// Prefix of temporary upload names (hidden on Unix servers).
+pub const TEMP_PREFIX: &str = ".ftpgate-upload-";
+
+/// What happened to one file.
+enum Outcome {
+    Stored,
+    Exists,
+}
+
+/// `POST /upload/<dir>/`.
+pub fn handle(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+    let session = ctx.session()?;
+    let dir = paths::decode(&ctx.path["/upload".len()..])?;
+    let content_type = header(req, "Content-Type").unwrap_or_default();
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return Err(Error::BadRequest(
+            "uploads must be sent as multipart/form-data".into(),
+        ));
+    }
+    let boundary = multipart::boundary(&content_type)?;
+    let mut csrf_ok = match header(req, "X-CSRF-Token") {
+        Some(t) if session.csrf_ok(t.as_bytes()) => true,
+        Some(_) => return Err(Error::Csrf),
+        None => false,
+    };
+    let mut overwrite = paths::field(&ctx.query, "overwrite") == Some(b"1");
+    let mut body = Multipart::new(req.as_reader(), &boundary);
+    let mut lease: Option<Lease> = None;
+    let (mut stored, mut exists) = (Vec::new(), Vec::new());
+    while let Some(part) = body.next_part()? {
+        match (part.name.as_str(), part.filename) {
+            ("csrf", None) => {
+                csrf_ok = session.csrf_ok(&body.read_field(256)?);
+                if !csrf_ok {
+                    return Err(Error::Csrf);
+                }
+            }
+            ("overwrite", None) => overwrite = matches!(&body.read_field(16)?[..], b"1" | b"on"),
+            (_, Some(filename)) if !filename.is_empty() => {
+                if !csrf_ok {
+                    return Err(Error::Csrf);
+                }
+                let name = base_name(&filename);
+                paths::check_name(name)?;
+                let lease = match &mut lease {
+                    Some(l) => l,
+                    None => lease.insert(session.pool.checkout(&session.creds, &app.config.ftp)?),
+                };
+                let shown = String::from_utf8_lossy(name).into_owned();
+                match store(
+                    app,
+                    session,
+                    lease,
+                    &dir,
+                    name,
+                    overwrite,
+                    &mut body.part_reader(),
+                )? {
+                    Outcome::Stored => stored.push(shown),
+                    Outcome::Exists => exists.push(shown),
+                }
+            }
+            // Unknown fields and empty file inputs are skipped.
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        return Err(Error::Csrf);
+    }
+    finish(ctx, session, &dir, stored, exists)
+}
+
+fn finish(
+    ctx: &Ctx,
+    session: &Session,
+    dir: &[u8],
+    stored: Vec<String>,
+    exists: Vec<String>,
+) -> Result<Page> {
+    if stored.is_empty() && exists.is_empty() {
+        return Err(Error::BadRequest(
+            "choose at least one file to upload".into(),
+        ));
+    }
+    if !exists.is_empty() {
+        let mut msg = format!(
+            "{} already exists here; tick \"Replace files that already exist\" to overwrite.",
+            exists.join(", ")
+        );
+        if !stored.is_empty() {
+            msg.push_str(&format!(" Uploaded: {}.", stored.join(", ")));
+        }
+        return Err(Error::Conflict(msg));
+    }
+    if ctx.json {
+        let names: Vec<String> = stored.iter().map(|n| json_string(n)).collect();
+        return Ok(response::json(
+            200,
+            format!("{{\"uploaded\":[{}]}}", names.join(",")),
+        ));
+    }
+    let text = match stored.len() {
+        1 => format!("Uploaded {}", stored[0]),
+        n => format!("Uploaded {n} files: {}", stored.join(", ")),
+    };
+    session.set_flash(Flash {
+        kind: FlashKind::Success,
+        text,
+    });
+    Ok(response::redirect(&paths::browse_url(dir)))
+}
+
+/// Old Internet Explorer sends the whole Windows path (`C:\dir\file.txt`):
+/// keep its last component. Any other name is used as sent (and checked).
+fn base_name(filename: &[u8]) -> &[u8] {
+    let windows_path = filename.get(1..3) == Some(&b":\\"[..]) || filename.starts_with(b"\\\\");
+    match filename.iter().rposition(|&b| b == b'\\') {
+        Some(i) if windows_path => &filename[i + 1..],
+        _ => filename,
+    }
+}
+
+/// Stores one part under a temporary name, then renames it into place.
+fn store(
+    app: &App,
+    session: &Session,
+    lease: &mut Lease,
+    dir: &[u8],
+    name: &[u8],
+    overwrite: bool,
+    part: &mut dyn Read,
+) -> Result<Outcome> {
+    let target = paths::join(dir, name);
+    let exists = lease.size(&target).is_ok();
+    if exists && !overwrite {
+        return Ok(Outcome::Exists);
+    }
+    let temp = paths::join(
+        dir,
+        format!("{TEMP_PREFIX}{}", hex(&app.sessions.random::<8>())).as_bytes(),
+    );
+    let result = transfer(lease, &temp, part).and_then(|_| place(lease, &temp, &target, exists));
+    if let Err(e) = &result {
+        crate::log_warn!(
+            "upload to {:?} failed: {e}",
+            String::from_utf8_lossy(&target)
+        );
+        remove_temp(app, session, lease, &temp);
+    }
+    result.map(|_| Outcome::Stored)
+}
+
+/// Copies the part into STOR and waits for the server's confirmation.
+fn transfer(client: &mut ftp::Client, temp: &[u8], part: &mut dyn Read) -> Result<()> {
+    let mut upload = client.stor(temp)?;
+    let mut buf = vec![0u8; COPY_BUFFER_BYTES];
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => return Err(Error::Upload(multipart::Error::from(e))),
+        };
+        upload
+            .write_all(&buf[..n])
+            .map_err(|e| Error::Ftp(ftp::Error::Io(e)))?;
+    }
+    upload.finish()?;
+    Ok(())
+}
+
+/// Renames the finished temporary file to its real name. Servers that refuse
+/// to rename over an existing file get DELE first (only when replacing).
+fn place(client: &mut ftp::Client, temp: &[u8], target: &[u8], replacing: bool) -> Result<()> {
+    match client.rename(temp, target) {
+        Ok(()) => Ok(()),
+        Err(e) if replacing && e.code().is_some_and(|c| c >= 500) => {
+            client.dele(target)?;
+            Ok(client.rename(temp, target)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes a temporary file, on a fresh connection if the old one broke.
+fn remove_temp(app: &App, session: &Session, lease: &mut Lease, temp: &[u8]) {
+    if !lease.is_usable() {
+        match pool::connect(&session.creds, &app.config.ftp) {
+            Ok(fresh) => lease.replace(fresh),
+            Err(e) => {
+                crate::log_error!(
+                    "could not reconnect to delete {:?}: {e}",
+                    String::from_utf8_lossy(temp)
+                );
+                return;
+            }
+        }
+    }
+    if let Err(e) = lease.dele(temp) {
+        crate::log_error!(
+            "could not delete temporary {:?}: {e}",
+            String::from_utf8_lossy(temp)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_name;
+
+    #[test]
+    fn keeps_only_the_file_of_a_windows_path() {
+        assert_eq!(base_name(b"C:\\Users\\me\\a.txt"), b"a.txt");
+        assert_eq!(base_name(b"\\\\server\\share\\b.txt"), b"b.txt");
+        assert_eq!(base_name(b"back\\slash.txt"), b"back\\slash.txt");
+        assert_eq!(base_name(b"a/b.txt"), b"a/b.txt");
+    }
+}

@@ -1,0 +1,407 @@
+//! # Views
+//!
+//! HTML pages built with maud at compile time. Handlers fill the view models
+//! in [`model`] and call a function in [`pages`]; templates never see FTP types,
+//! and every user-controlled string is escaped by maud.
+
+mod layout;
+pub mod model;
+pub mod pages;
+mod parts;
+
+pub use pages::{browse, error, login};
+
+#[cfg(test)]
+mod tests {
+    use super::model::*;
+    use super::pages;
+
+    /// A hostile string carrying `tag`, so each field's escaping is checked separately.
+    fn evil(tag: &str) -> String {
+        format!("<script>alert({tag})</script> & \"q\"")
+    }
+
+    /// What `evil(tag)` must look like in the page.
+    fn escaped(tag: &str) -> String {
+        format!("&lt;script&gt;alert({tag})&lt;/script&gt; &amp; &quot;q&quot;")
+    }
+
+    fn assert_escaped(html: &str, tags: &[&str]) {
+        for tag in tags {
+            assert!(
+                html.contains(&escaped(tag)),
+                "{tag} is not rendered escaped"
+            );
+        }
+        assert!(!html.contains("<script>alert"), "raw script in {html}");
+        assert!(!html.contains("\"q\""), "raw quote in {html}");
+    }
+
+    fn logged_in() -> Layout {
+        Layout {
+            title: evil("title"),
+            account: Some(evil("account")),
+            csrf: Some(evil("csrf")),
+            flash: Some(Flash {
+                kind: FlashKind::Error,
+                text: evil("flash"),
+            }),
+        }
+    }
+
+    fn logged_out() -> Layout {
+        Layout {
+            title: "Log in".into(),
+            ..Layout::default()
+        }
+    }
+
+    fn login_form() -> LoginForm {
+        LoginForm {
+            host: "ftp.example.com".into(),
+            port: "2121".into(),
+            user: "alice".into(),
+            host_locked: false,
+            csrf: "tok123".into(),
+            error: None,
+        }
+    }
+
+    fn entry(name: &str, kind: EntryKind) -> EntryView {
+        EntryView {
+            name: name.into(),
+            kind,
+            href: format!("/x/{}", name.len()),
+            download_href: None,
+            size_human: Some("1.5 MiB".into()),
+            size_exact: Some("1,572,864 bytes".into()),
+            modified: Some("2026-11-28 14:03".into()),
+            modified_iso: Some("2026-11-28T14:03:00Z".into()),
+            link_target: None,
+        }
+    }
+
+    fn crumb(label: &str, href: &str) -> Crumb {
+        Crumb {
+            label: label.into(),
+            href: href.into(),
+        }
+    }
+
+    fn listing(entries: Vec<EntryView>) -> Listing {
+        Listing {
+            path: "/pub/music".into(),
+            crumbs: vec![
+                crumb("/", "/browse/"),
+                crumb("pub", "/browse/pub/"),
+                crumb("music", "/browse/pub/music/"),
+            ],
+            parent_href: Some("/browse/pub/".into()),
+            entries,
+            csrf: "tok123".into(),
+            upload_action: "/upload/pub/music/".into(),
+            cwd: "/pub/music".into(),
+            json_href: "/browse/pub/music/?format=json".into(),
+        }
+    }
+
+    fn error_page() -> ErrorPage {
+        ErrorPage {
+            status: 404,
+            title: "Not found".into(),
+            message: "There is no such file.".into(),
+            server_said: Some("550 No such file or directory.".into()),
+            back_href: "/browse/pub/".into(),
+        }
+    }
+
+    /// One of each page, logged in (`true`) and out.
+    fn all_pages() -> Vec<(bool, String)> {
+        let mut link = entry("l", EntryKind::Symlink);
+        link.download_href = Some("/download/l".into());
+        link.link_target = Some("/t".into());
+        let full = listing(vec![
+            entry("d", EntryKind::Dir),
+            entry("f", EntryKind::File),
+            link,
+        ]);
+        let mut failed = login_form();
+        failed.error = Some("Login incorrect.".into());
+        let (inn, out) = (logged_in(), logged_out());
+        vec![
+            (false, pages::login(&out, &login_form())),
+            (true, pages::login(&inn, &failed)),
+            (true, pages::browse(&inn, &full)),
+            (false, pages::browse(&out, &listing(vec![]))),
+            (true, pages::error(&inn, &error_page())),
+            (false, pages::error(&out, &error_page())),
+        ]
+        .into_iter()
+        .map(|(logged_in, html)| (logged_in, html.into_string()))
+        .collect()
+    }
+
+    #[test]
+    fn browse_escapes_names_paths_crumbs_links_and_the_layout() {
+        let mut file = entry(&evil("name"), EntryKind::File);
+        file.href = evil("href");
+        let mut link = entry(&evil("link"), EntryKind::Symlink);
+        link.link_target = Some(evil("target"));
+        let mut list = listing(vec![file, link]);
+        list.path = evil("path");
+        list.crumbs.push(crumb(&evil("crumb"), &evil("crumbhref")));
+        list.cwd = evil("cwd");
+        let html = pages::browse(&logged_in(), &list).into_string();
+        let tags = [
+            "name",
+            "href",
+            "link",
+            "target",
+            "path",
+            "crumb",
+            "crumbhref",
+            "cwd",
+        ];
+        assert_escaped(&html, &tags);
+        assert_escaped(&html, &["title", "account", "csrf", "flash"]);
+    }
+
+    #[test]
+    fn error_page_escapes_title_message_and_server_reply() {
+        let page = ErrorPage {
+            title: evil("etitle"),
+            message: evil("message"),
+            server_said: Some(evil("said")),
+            ..error_page()
+        };
+        let html = pages::error(&logged_in(), &page).into_string();
+        assert_escaped(&html, &["etitle", "message", "said", "flash"]);
+        assert!(html.contains("The server said:"));
+        assert!(html.contains("href=\"/browse/pub/\""));
+    }
+
+    #[test]
+    fn error_page_shows_no_server_block_when_the_server_said_nothing() {
+        let page = ErrorPage {
+            server_said: None,
+            ..error_page()
+        };
+        let html = pages::error(&logged_out(), &page).into_string();
+        assert!(html.contains("404") && html.contains("Not found"));
+        assert!(!html.contains("The server said"));
+    }
+
+    #[test]
+    fn login_escapes_the_error_and_what_was_typed() {
+        let form = LoginForm {
+            host: evil("host"),
+            port: evil("port"),
+            user: evil("user"),
+            error: Some(evil("error")),
+            ..login_form()
+        };
+        let html = pages::login(&logged_out(), &form).into_string();
+        assert_escaped(&html, &["host", "port", "user", "error"]);
+        assert!(html.contains("role=\"alert\""));
+    }
+
+    #[test]
+    fn login_never_renders_a_password_value() {
+        for (_, html) in &all_pages()[..2] {
+            let start = html.find("name=\"password\"").expect("password input");
+            let tag_start = html[..start].rfind('<').unwrap();
+            let tag = &html[tag_start..start + html[start..].find('>').unwrap()];
+            assert!(tag.contains("type=\"password\""), "{tag}");
+            assert!(tag.contains("autocomplete=\"current-password\""), "{tag}");
+            assert!(!tag.contains("value="), "{tag}");
+        }
+    }
+
+    #[test]
+    fn login_form_posts_to_login_with_csrf_and_labelled_fields() {
+        let html = pages::login(&logged_out(), &login_form()).into_string();
+        assert!(html.contains("method=\"post\" action=\"/login\""));
+        assert!(html.contains("<input type=\"hidden\" name=\"csrf\" value=\"tok123\">"));
+        for id in ["login-host", "login-port", "login-user", "login-password"] {
+            assert!(html.contains(&format!("for=\"{id}\"")), "no label for {id}");
+        }
+        assert!(html.contains("autocomplete=\"username\""));
+        assert!(html.contains("value=\"2121\""));
+        assert!(html.contains(">Connect</button>"));
+        assert!(
+            !html.contains("role=\"alert\""),
+            "no error block without an error"
+        );
+    }
+
+    #[test]
+    fn login_port_defaults_to_21_when_empty() {
+        let form = LoginForm {
+            port: String::new(),
+            ..login_form()
+        };
+        let html = pages::login(&logged_out(), &form).into_string();
+        assert!(html.contains("name=\"port\" value=\"21\""));
+    }
+
+    #[test]
+    fn locked_host_is_shown_as_text_without_host_or_port_inputs() {
+        let form = LoginForm {
+            host_locked: true,
+            ..login_form()
+        };
+        let html = pages::login(&logged_out(), &form).into_string();
+        assert!(!html.contains("name=\"host\""));
+        assert!(!html.contains("name=\"port\""));
+        assert!(html.contains("ftp.example.com:2121"));
+        assert!(html.contains("name=\"user\""));
+    }
+
+    #[test]
+    fn empty_folder_says_so_instead_of_an_empty_table() {
+        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        assert!(html.contains("This folder is empty."));
+        assert!(!html.contains("<table"));
+        let html = pages::browse(&logged_in(), &listing(vec![entry("a", EntryKind::File)]));
+        assert!(!html.into_string().contains("This folder is empty."));
+    }
+
+    #[test]
+    fn logout_form_appears_only_when_logged_in() {
+        for (logged_in, html) in all_pages() {
+            assert_eq!(html.contains("action=\"/logout\""), logged_in, "{html}");
+            assert_eq!(html.contains(">Log out</button>"), logged_in);
+        }
+        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        let logout = &html[html.find("action=\"/logout\"").unwrap()..];
+        assert!(logout.contains(&format!("name=\"csrf\" value=\"{}\"", escaped("csrf"))));
+    }
+
+    #[test]
+    fn no_page_has_inline_style_or_inline_script() {
+        for (_, html) in all_pages() {
+            assert!(!html.contains("style="), "inline style attribute");
+            assert!(!html.contains("<style"), "inline style element");
+            let scripts: Vec<_> = html.match_indices("<script").collect();
+            assert_eq!(scripts.len(), 1, "exactly the app.js script");
+            for (at, _) in scripts {
+                let rest = &html[at..];
+                let open_end = rest.find('>').unwrap();
+                assert!(rest[..open_end].contains(" src=\"/assets/"));
+                assert!(
+                    rest[open_end + 1..].starts_with("</script>"),
+                    "script has a body"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_page_has_doctype_lang_viewport_title_and_versioned_assets() {
+        let css = crate::web::assets::url("app.css");
+        let js = crate::web::assets::url("app.js");
+        let icon = crate::web::assets::url("favicon.svg");
+        for (_, html) in all_pages() {
+            assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\">"));
+            assert!(html.contains("<meta charset=\"utf-8\">"));
+            assert!(html.contains("name=\"viewport\""));
+            assert!(html.contains("<title>") && html.contains("ftpgate</title>"));
+            assert!(html.contains(&format!("rel=\"stylesheet\" href=\"{css}\"")));
+            assert!(html.contains(&format!("src=\"{js}\" defer")));
+            assert!(html.contains(&format!(
+                "rel=\"icon\" type=\"image/svg+xml\" href=\"{icon}\""
+            )));
+        }
+    }
+
+    #[test]
+    fn flash_is_dismissable_and_errors_are_alerts() {
+        let mut layout = logged_in();
+        let html = pages::error(&layout, &error_page()).into_string();
+        assert!(html.contains("class=\"flash flash-error\" role=\"alert\""));
+        assert!(html.contains("for=\"flash-dismiss\""));
+        assert!(html.contains("id=\"flash-dismiss\""));
+        layout.flash = Some(Flash {
+            kind: FlashKind::Success,
+            text: "Uploaded.".into(),
+        });
+        let html = pages::error(&layout, &error_page()).into_string();
+        assert!(html.contains("class=\"flash flash-success\" role=\"status\""));
+        layout.flash = None;
+        let html = pages::error(&layout, &error_page()).into_string();
+        assert!(!html.contains("flash-dismiss"));
+    }
+
+    #[test]
+    fn files_download_directories_browse_and_symlinks_offer_both() {
+        let mut link = entry("l", EntryKind::Symlink);
+        link.href = "/browse/l/".into();
+        link.download_href = Some("/download/l".into());
+        link.link_target = Some("/srv/target".into());
+        let mut dir = entry("d", EntryKind::Dir);
+        dir.href = "/browse/d/".into();
+        let mut file = entry("f", EntryKind::File);
+        file.href = "/download/f".into();
+        let html = pages::browse(&logged_in(), &listing(vec![dir, file, link])).into_string();
+        assert!(html.contains("href=\"/browse/d/\">d</a>"));
+        assert!(html.contains("href=\"/download/f\" download>f</a>"));
+        assert!(html.contains("href=\"/browse/l/\">l</a>"));
+        assert!(html.contains("→ /srv/target"));
+        assert!(html.contains("href=\"/download/l\" download>download</a>"));
+    }
+
+    #[test]
+    fn rows_carry_exact_size_and_iso_time() {
+        let html = pages::browse(&logged_in(), &listing(vec![entry("f", EntryKind::File)]));
+        let html = html.into_string();
+        assert!(html.contains("title=\"1,572,864 bytes\">1.5 MiB</td>"));
+        assert!(html.contains("<time datetime=\"2026-11-28T14:03:00Z\""));
+        for col in ["Name", "Size", "Modified"] {
+            assert!(
+                html.contains(&format!(" scope=\"col\">{col}</th>")),
+                "{col}"
+            );
+        }
+    }
+
+    #[test]
+    fn breadcrumbs_mark_the_last_crumb_current_and_up_needs_a_parent() {
+        let mut list = listing(vec![]);
+        let html = pages::browse(&logged_in(), &list).into_string();
+        assert!(html.contains("<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol>"));
+        assert_eq!(html.matches("aria-current=\"page\"").count(), 1);
+        assert!(html.contains("href=\"/browse/pub/music/\" aria-current=\"page\">music</a>"));
+        assert!(html.contains("href=\"/browse/pub/\">"), "the Up link");
+        list.parent_href = None;
+        list.crumbs.truncate(1);
+        let html = pages::browse(&logged_in(), &list).into_string();
+        assert!(!html.contains(">Up</a>"));
+    }
+
+    #[test]
+    fn upload_form_sends_csrf_and_overwrite_before_the_files() {
+        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        let form = &html[html
+            .find("action=\"/upload/pub/music/\"")
+            .expect("upload form")..];
+        assert!(html.contains(
+            "method=\"post\" action=\"/upload/pub/music/\" enctype=\"multipart/form-data\""
+        ));
+        let csrf = form.find("name=\"csrf\" value=\"tok123\"").unwrap();
+        let overwrite = form.find("name=\"overwrite\" value=\"1\"").unwrap();
+        let files = form
+            .find("type=\"file\" name=\"file\" multiple required")
+            .unwrap();
+        assert!(csrf < overwrite && overwrite < files);
+        assert!(form.contains("Replace files that already exist"));
+    }
+
+    #[test]
+    fn download_by_name_form_gets_path_relative_to_cwd() {
+        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        assert!(html.contains("method=\"get\" action=\"/download\""));
+        assert!(html.contains("name=\"path\""));
+        assert!(html.contains("<input type=\"hidden\" name=\"cwd\" value=\"/pub/music\">"));
+        assert!(html.contains("href=\"/browse/pub/music/?format=json\""));
+    }
+}

@@ -1,0 +1,137 @@
+//! # Pages
+//!
+//! The three pages handlers render: login, browse and error. Each takes the
+//! shared [`Layout`] and its own view model and returns finished HTML; every
+//! user-controlled string goes through maud's escaping.
+
+use super::layout::page;
+use super::model::{ErrorPage, Layout, Listing, LoginForm};
+use super::parts;
+use maud::{html, Markup};
+
+/// The port shown when the form carries none.
+const DEFAULT_PORT: &str = "21";
+
+/// The login page: server, port, user and password, posted to `/login`.
+/// When `form.host_locked`, the server is shown as text and cannot be changed.
+pub fn login(layout: &Layout, form: &LoginForm) -> Markup {
+    let focus = first_empty_field(form);
+    let content = html! {
+        section.card.narrow aria-labelledby="login-title" {
+            h1 #login-title { "Connect to an FTP server" }
+            @if let Some(error) = &form.error {
+                div #login-error .form-error role="alert" { p { (error) } }
+            }
+            form.stack method="post" action="/login"
+                aria-describedby=[form.error.as_ref().map(|_| "login-error")] {
+                input type="hidden" name="csrf" value=(form.csrf);
+                (server_fields(form, focus))
+                div.field {
+                    label for="login-user" { "User name" }
+                    input #login-user type="text" name="user" value=(form.user)
+                        autocomplete="username" autocapitalize="off" spellcheck="false"
+                        autofocus[focus == Focus::User];
+                }
+                div.field {
+                    label for="login-password" { "Password" }
+                    input #login-password type="password" name="password"
+                        autocomplete="current-password" autofocus[focus == Focus::Password];
+                }
+                div { button.button.primary.wide type="submit" { "Connect" } }
+            }
+        }
+    };
+    page(layout, "page-login", content)
+}
+
+/// Which login field gets `autofocus`: the first one still to fill in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    Host,
+    User,
+    Password,
+}
+
+fn first_empty_field(form: &LoginForm) -> Focus {
+    if !form.host_locked && form.host.is_empty() {
+        Focus::Host
+    } else if form.user.is_empty() {
+        Focus::User
+    } else {
+        Focus::Password
+    }
+}
+
+/// Partial: host and port inputs, or the fixed server as text when locked.
+fn server_fields(form: &LoginForm, focus: Focus) -> Markup {
+    let port = if form.port.is_empty() {
+        DEFAULT_PORT
+    } else {
+        form.port.as_str()
+    };
+    html! {
+        @if form.host_locked {
+            p.server { "Server: " strong { (form.host) ":" (port) } }
+        } @else {
+            div.server-row {
+                div.field.host {
+                    label for="login-host" { "Server" }
+                    input #login-host type="text" name="host" value=(form.host) required
+                        inputmode="url" autocapitalize="off" spellcheck="false"
+                        placeholder="ftp.example.com" autofocus[focus == Focus::Host];
+                }
+                div.field.port {
+                    label for="login-port" { "Port" }
+                    input #login-port type="number" name="port" value=(port)
+                        min="1" max="65535" required inputmode="numeric";
+                }
+            }
+        }
+    }
+}
+
+/// The directory page: breadcrumbs, the entries, and the upload and
+/// download-by-name forms.
+pub fn browse(layout: &Layout, listing: &Listing) -> Markup {
+    let content = html! {
+        (parts::breadcrumbs(&listing.crumbs))
+        h1.path { (listing.path) }
+        (parts::toolbar(listing))
+        (parts::entries(listing))
+        div.forms {
+            (parts::upload_form(listing))
+            (parts::download_form(listing))
+        }
+    };
+    page(layout, "page-browse", content)
+}
+
+/// An error page: status and title, what happened, what the FTP server said,
+/// and a way back.
+pub fn error(layout: &Layout, err: &ErrorPage) -> Markup {
+    let content = html! {
+        section.card.narrow.error-page aria-labelledby="error-title" {
+            h1 #error-title { span.status { (err.status) } " " (err.title) }
+            p { (err.message) }
+            @if let Some(said) = &err.server_said {
+                div.server-said {
+                    p { "The server said:" }
+                    pre { code { (said) } }
+                }
+            }
+            p { a.button href=(err.back_href) { (back_label(&err.back_href)) } }
+        }
+    };
+    page(layout, "page-error", content)
+}
+
+/// Words for the way back, from where it leads.
+fn back_label(href: &str) -> &'static str {
+    if href.starts_with("/login") {
+        "Go to the login page"
+    } else if href.starts_with("/browse") {
+        "Back to the folder"
+    } else {
+        "Go back"
+    }
+}

@@ -1,0 +1,77 @@
+//! Starts ftpgate on a free loopback port for a test, and logs in to it.
+
+use super::http::{input_value, Http, Resp};
+use super::Target;
+use ftpgate::config::Config;
+use ftpgate::web::{self, Running};
+use std::time::Duration;
+
+/// Test configuration: loopback, short HTTP timeout so cut transfers end quickly.
+pub fn config() -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        http_timeout: Duration::from_secs(3),
+        workers: 6,
+        ..Config::default()
+    }
+}
+
+/// A running ftpgate and a client for it.
+pub fn start_with(config: Config) -> (Running, Http) {
+    let listener = web::bind(config.listen, config.http_timeout).expect("bind");
+    let running = web::start_on(listener, config).expect("start ftpgate");
+    let http = Http::new(running.addr);
+    (running, http)
+}
+
+/// Starts ftpgate with the default test config.
+pub fn start() -> (Running, Http) {
+    start_with(config())
+}
+
+/// Fetches the login form and submits it; returns the POST's response.
+pub fn login_as(http: &mut Http, host: &str, port: u16, user: &str, password: &str) -> Resp {
+    let form = http.get("/login");
+    assert_eq!(form.status, 200);
+    let page = form.text();
+    // When logged in, the page also has the logout form's token: take the login form's.
+    let login_form = &page[page.find("action=\"/login\"").expect("login form")..];
+    let csrf = input_value(login_form, "csrf").expect("csrf field in login form");
+    http.post_form(
+        "/login",
+        &[
+            ("csrf", csrf.as_bytes()),
+            ("host", host.as_bytes()),
+            ("port", port.to_string().as_bytes()),
+            ("user", user.as_bytes()),
+            ("password", password.as_bytes()),
+        ],
+    )
+}
+
+/// Logs in to `target` and returns the session's CSRF token.
+pub fn login(http: &mut Http, target: &Target) -> String {
+    let resp = login_as(
+        http,
+        &target.host,
+        target.port,
+        &target.user,
+        &target.password,
+    );
+    assert_eq!(
+        resp.status,
+        303,
+        "{}: login failed: {}",
+        target.name,
+        resp.text()
+    );
+    csrf(http, "/browse/")
+}
+
+/// The session's CSRF token, from a JSON listing.
+pub fn csrf(http: &mut Http, dir: &str) -> String {
+    let resp = http.get(&format!("{dir}?format=json"));
+    let text = resp.text();
+    let at = text.find("\"csrf\":\"").expect("csrf in JSON listing") + 8;
+    text[at..at + text[at..].find('"').expect("end quote")].to_string()
+}

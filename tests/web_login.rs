@@ -1,0 +1,254 @@
+//! Logging in and out over HTTP, sessions, CSRF and the headers every
+//! response carries. Runs against every configured FTP server.
+
+mod common;
+
+use common::http::{input_value, Http};
+use common::{targets, web};
+use std::net::TcpListener;
+use std::time::Duration;
+
+#[test]
+fn root_redirects_to_login_without_a_session() {
+    let (srv, mut http) = web::start();
+    let r = http.get("/");
+    assert_eq!((r.status, r.header("Location")), (303, Some("/login")));
+    assert_eq!(http.get("/healthz").text(), "ok");
+    srv.stop();
+}
+
+#[test]
+fn login_form_has_fields_and_security_headers() {
+    let (srv, mut http) = web::start();
+    let r = http.get("/login");
+    let page = r.text();
+    for field in ["host", "port", "user", "password", "csrf"] {
+        assert!(
+            page.contains(&format!("name=\"{field}\"")),
+            "missing {field}"
+        );
+    }
+    assert_eq!(input_value(&page, "port").as_deref(), Some("21"));
+    let csp = r.header("Content-Security-Policy").expect("CSP");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
+    assert_eq!(r.header("Referrer-Policy"), Some("no-referrer"));
+    srv.stop();
+}
+
+#[test]
+fn login_success_redirects_home_with_flash_and_cookie() {
+    for t in targets() {
+        let (srv, mut http) = web::start();
+        let r = web::login_as(&mut http, &t.host, t.port, &t.user, &t.password);
+        assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
+        let location = r.header("Location").expect("location").to_string();
+        assert!(location.starts_with("/browse/"), "{location}");
+        let set = r
+            .headers
+            .iter()
+            .find(|(k, v)| k == "Set-Cookie" && v.starts_with("ftpgate_session="));
+        let set = &set.expect("session cookie").1;
+        for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+            assert!(set.contains(attr), "{set}");
+        }
+        assert!(
+            !set.contains(&t.password),
+            "the password must never reach the browser"
+        );
+        let page = http.get(&location).text();
+        assert!(
+            page.contains(&format!("Connected to {} as {}", t.host, t.user)),
+            "{}: {page}",
+            t.name
+        );
+        // The flash shows once.
+        assert!(!http.get(&location).text().contains("Connected to"));
+        srv.stop();
+    }
+}
+
+#[test]
+fn wrong_password_keeps_the_form_but_not_the_password() {
+    for t in targets() {
+        let (srv, mut http) = web::start();
+        let r = web::login_as(&mut http, &t.host, t.port, &t.user, "wrong-Pa55word");
+        assert_eq!(r.status, 401, "{}", t.name);
+        let page = r.text();
+        assert!(
+            page.contains("Wrong user name or password"),
+            "{}: {page}",
+            t.name
+        );
+        assert_eq!(input_value(&page, "user").as_deref(), Some(t.user.as_str()));
+        assert_eq!(input_value(&page, "host").as_deref(), Some(t.host.as_str()));
+        assert!(!page.contains("wrong-Pa55word"));
+        srv.stop();
+    }
+}
+
+#[test]
+fn unreachable_servers_get_plain_messages() {
+    let (srv, mut http) = web::start();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let r = web::login_as(&mut http, "127.0.0.1", closed, "u", "p");
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("refused the connection"), "{}", r.text());
+
+    let r = web::login_as(&mut http, "no-such-host.invalid", 21, "u", "p");
+    assert!(r.text().contains("was not found"), "{}", r.text());
+
+    // Accepts but never greets.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let (srv2, mut http2) = web::start_with(ftpgate::config::Config {
+        ftp: ftpgate::ftp::Config {
+            io_timeout: Duration::from_secs(1),
+            ..Default::default()
+        },
+        ..web::config()
+    });
+    let r = web::login_as(&mut http2, "127.0.0.1", port, "u", "p");
+    assert!(
+        r.text().contains("No answer from 127.0.0.1 port"),
+        "{}",
+        r.text()
+    );
+    assert!(r.text().contains("within 1 seconds"), "{}", r.text());
+    drop(silent);
+
+    let r = web::login_as(&mut http, "bad host!", 21, "u", "p");
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("Check the server address"));
+    srv.stop();
+    srv2.stop();
+}
+
+#[test]
+fn http_server_is_named_as_such() {
+    // Something on the FTP port that answers in HTTP (a proxy, a web admin page).
+    let fake =
+        common::fake::Fake::start(vec![common::fake::send("HTTP/1.1 400 Bad Request\r\n\r\n")]);
+    let (srv, mut http) = web::start();
+    let r = web::login_as(&mut http, "127.0.0.1", fake.port, "u", "p");
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("speaks HTTP, not FTP"), "{}", r.text());
+    fake.join();
+    srv.stop();
+}
+
+#[test]
+fn silent_close_suggests_the_port_is_wrong() {
+    let fake = common::fake::Fake::start(vec![common::fake::Step::Hangup]);
+    let (srv, mut http) = web::start();
+    let r = web::login_as(&mut http, "127.0.0.1", fake.port, "u", "p");
+    assert!(r.text().contains("closed the connection"), "{}", r.text());
+    assert!(r.text().contains("FTP server port"), "{}", r.text());
+    fake.join();
+    srv.stop();
+}
+
+#[test]
+fn login_without_or_with_wrong_csrf_is_403() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    let fields: [(&str, &[u8]); 4] = [
+        ("host", t.host.as_bytes()),
+        ("port", b"21"),
+        ("user", t.user.as_bytes()),
+        ("password", t.password.as_bytes()),
+    ];
+    assert_eq!(http.post_form("/login", &fields).status, 403);
+    http.get("/login");
+    let mut with_bad = fields.to_vec();
+    with_bad.push(("csrf", b"0000.1111"));
+    assert_eq!(http.post_form("/login", &with_bad).status, 403);
+    srv.stop();
+}
+
+#[test]
+fn every_login_gets_a_new_session_id() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    web::login(&mut http, t);
+    let first = http.cookie("ftpgate_session").unwrap().to_string();
+    web::login(&mut http, t);
+    let second = http.cookie("ftpgate_session").unwrap().to_string();
+    assert_ne!(first, second);
+    srv.stop();
+}
+
+#[test]
+fn tampered_cookie_is_logged_out() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    web::login(&mut http, t);
+    let cookie = http.cookie("ftpgate_session").unwrap().to_string();
+    let mut bytes = cookie.into_bytes();
+    bytes[0] = if bytes[0] == b'0' { b'1' } else { b'0' };
+    http.cookies = vec![("ftpgate_session".into(), String::from_utf8(bytes).unwrap())];
+    let r = http.get("/browse/");
+    assert_eq!(
+        (r.status, r.header("Location")),
+        (303, Some("/login?expired=1"))
+    );
+    let r = http.get_with("/browse/", &[("Accept", "application/json")]);
+    assert_eq!(r.status, 401);
+    assert!(r.text().starts_with("{\"error\":"), "{}", r.text());
+    srv.stop();
+}
+
+#[test]
+fn logout_needs_csrf_then_forgets_the_session() {
+    for t in targets() {
+        let (srv, mut http) = web::start();
+        let csrf = web::login(&mut http, &t);
+        assert_eq!(http.post_form("/logout", &[]).status, 403, "{}", t.name);
+        assert_eq!(
+            http.get("/browse/?format=json").status,
+            200,
+            "still logged in"
+        );
+        let old = http.cookie("ftpgate_session").unwrap().to_string();
+        let r = http.post_form("/logout", &[("csrf", csrf.as_bytes())]);
+        assert_eq!(
+            (r.status, r.header("Location")),
+            (303, Some("/login?bye=1"))
+        );
+        assert!(http.cookie("ftpgate_session").is_none(), "cookie expired");
+        // Replaying the old cookie does not bring the session back.
+        http.cookies.push(("ftpgate_session".into(), old));
+        assert_eq!(http.get("/browse/?format=json").status, 401, "{}", t.name);
+        srv.stop();
+    }
+}
+
+#[test]
+fn locked_host_ignores_the_submitted_host() {
+    let t = &targets()[0];
+    let mut config = web::config();
+    config.locked_host = Some((t.host.clone(), t.port));
+    let (srv, mut http) = web::start_with(config);
+    let page = http.get("/login").text();
+    assert!(page.contains(&t.host));
+    let r = web::login_as(&mut http, "elsewhere.invalid", 1, &t.user, &t.password);
+    assert_eq!(r.status, 303, "{}", r.text());
+    srv.stop();
+}
+
+#[test]
+fn unknown_routes_and_methods() {
+    let (srv, mut http) = web::start();
+    assert_eq!(http.get("/nope").status, 404);
+    assert_eq!(http.post_form("/healthz", &[]).status, 405);
+    let mut other = Http::new(srv.addr);
+    assert_eq!(other.get("/assets/old-version/app.css").status, 404);
+    srv.stop();
+}

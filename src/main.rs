@@ -20,7 +20,11 @@ fn main() {
         }
     };
     match ftpgate::web::start(config) {
-        Ok(running) => running.wait(),
+        Ok(running) => {
+            running.wait();
+            // The workers only end when the listener failed (logged above).
+            std::process::exit(1);
+        }
         Err(e) => {
             eprintln!("ftpgate: cannot serve: {e}");
             std::process::exit(1);

@@ -139,7 +139,7 @@ fn listing_kinds_sizes_and_times() {
 
 #[test]
 fn odd_names_round_trip() {
-    let names: [&str; 7] = [
+    let names: [&str; 8] = [
         "with space.txt",
         "#hash%percent.txt",
         "quote\"d 'single'.txt",
@@ -147,6 +147,7 @@ fn odd_names_round_trip() {
         "semi;colon=eq.txt",
         "trailing space .txt",
         "-dash-first.txt",
+        " leading space.txt",
     ];
     each_server("names", |t, c, dir| {
         for (i, name) in names.iter().enumerate() {
@@ -167,6 +168,13 @@ fn odd_names_round_trip() {
         for name in names {
             c.dele(join(dir, name)).unwrap();
         }
+        // A relative name whose first byte is a space: the argument itself starts with it.
+        c.cwd(dir).unwrap();
+        put(c, b" lead.txt", b"lead");
+        assert_eq!(get(c, b" lead.txt", 0), b"lead", "{}", t.name);
+        let listed = c.list(dir).unwrap();
+        assert_eq!(listed.len(), 1, "{}", t.name);
+        assert_eq!(listed[0].name, b" lead.txt", "{}", t.name);
     });
 }
 

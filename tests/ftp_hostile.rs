@@ -149,13 +149,28 @@ fn too_many_reply_lines() {
 
 #[test]
 fn reply_421_on_any_command_marks_connection_lost() {
-    let fake = with_login(&[], vec![expect("PWD"), send("421 Timeout, closing\r\n")]);
-    let mut c = fake::connect(&fake);
-    let err = c.pwd().unwrap_err();
-    assert_eq!(err.code(), Some(421));
-    assert!(err.is_connection_lost());
-    assert!(!c.is_usable());
-    fake.join();
+    type Op = fn(&mut Client) -> Result<(), Error>;
+    let ops: [(&str, Op); 10] = [
+        ("PWD", |c| c.pwd().map(drop)),
+        ("CWD /x", |c| c.cwd("/x")),
+        ("CDUP", |c| c.cdup()),
+        ("MKD d", |c| c.mkd("d")),
+        ("DELE f", |c| c.dele("f")),
+        ("RNFR a", |c| c.rename("a", "b")),
+        ("MDTM f", |c| c.mdtm("f").map(drop)),
+        ("NOOP", |c| c.noop()),
+        ("EPSV", |c| c.list("").map(drop)),
+        ("EPSV", |c| c.stor("f").map(drop)),
+    ];
+    for (command, op) in ops {
+        let fake = with_login(&[], vec![expect(command), send("421 Service closing\r\n")]);
+        let mut c = fake::connect(&fake);
+        let err = op(&mut c).unwrap_err();
+        assert_eq!(err.code(), Some(421), "{command}: {err:?}");
+        assert!(err.is_connection_lost(), "{command}");
+        assert!(!c.is_usable(), "{command}");
+        fake.join();
+    }
 }
 
 #[test]

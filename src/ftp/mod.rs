@@ -41,8 +41,6 @@ use std::time::Duration;
 pub const DEFAULT_MAX_LISTING_BYTES: usize = 16 * 1024 * 1024;
 /// Default cap on the entries of one directory listing.
 pub const DEFAULT_MAX_LISTING_ENTRIES: usize = 100_000;
-/// Buffer size for copying transfers (measured in BENCHMARKS.md).
-pub const COPY_BUFFER_BYTES: usize = 256 * 1024;
 
 /// Timeouts and caps for one client.
 #[derive(Debug, Clone)]

@@ -8,10 +8,11 @@
 
 use super::error::{Error, Result};
 use super::paths;
+use super::pipe::{pipe, Failure};
 use super::response::{self, SECURITY_HEADERS};
 use super::routes::{error_reply, header, Ctx, Reply};
 use super::App;
-use crate::ftp::{self, Client, Download, COPY_BUFFER_BYTES};
+use crate::ftp::{self, Client, Download};
 use crate::log_debug;
 use std::io::{Read, Write};
 use tiny_http::Request;
@@ -242,34 +243,29 @@ fn stream(req: Request, plan: &Plan, shape: &Shape, mut download: Download<'_>) 
     }
     let chunked = shape.len.is_none();
     let limit = shape.len.unwrap_or(u64::MAX);
-    let mut buf = vec![0u8; COPY_BUFFER_BYTES];
-    let mut sent = 0u64;
-    while sent < limit {
-        let want = (limit - sent).min(buf.len() as u64) as usize;
-        let n = match download.read(&mut buf[..want]) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => {
-                crate::log_warn!(
-                    "download of {:?} failed after {sent} bytes: {e}",
-                    lossy(&plan.path)
-                );
-                return (shape.status, sent);
-            }
-        };
-        let written = if chunked {
-            write!(writer, "{n:x}\r\n")
-                .and_then(|_| writer.write_all(&buf[..n]))
-                .and_then(|_| writer.write_all(b"\r\n"))
+    let framed = |chunk: &[u8]| {
+        if chunked {
+            write!(writer, "{:x}\r\n", chunk.len())?;
+            writer.write_all(chunk)?;
+            writer.write_all(b"\r\n")
         } else {
-            writer.write_all(&buf[..n])
-        };
-        if written.is_err() {
+            writer.write_all(chunk)
+        }
+    };
+    let sent = match pipe(&mut (&mut download).take(limit), framed) {
+        Ok(sent) => sent,
+        Err((Failure::Read(e), sent)) => {
+            crate::log_warn!(
+                "download of {:?} failed after {sent} bytes: {e}",
+                lossy(&plan.path)
+            );
+            return (shape.status, sent);
+        }
+        Err((Failure::Write(_), sent)) => {
             log_debug!("browser went away after {sent} bytes");
             return (shape.status, sent);
         }
-        sent += n as u64;
-    }
+    };
     if sent < limit && shape.len.is_some() {
         crate::log_warn!(
             "download of {:?} ended after {sent} of {limit} bytes",

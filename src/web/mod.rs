@@ -10,9 +10,11 @@ mod browse;
 mod download;
 pub mod error;
 mod format;
+pub mod listener;
 mod login;
 pub mod multipart;
 pub mod paths;
+mod pipe;
 pub mod pool;
 pub mod response;
 mod routes;
@@ -24,11 +26,11 @@ use crate::config::Config;
 use crate::{log_error, log_info};
 use session::Store;
 use std::io;
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::OwnedFd;
+use std::net::{SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Everything a request handler can reach.
 pub struct App {
@@ -42,24 +44,28 @@ pub struct Running {
     server: Arc<tiny_http::Server>,
     app: Arc<App>,
     workers: Vec<std::thread::JoinHandle<()>>,
+    stopping: Arc<AtomicBool>,
+    heartbeat: std::thread::JoinHandle<()>,
 }
 
 impl Running {
     /// Stops accepting, waits for the workers, and closes every session.
     pub fn stop(self) {
-        self.server.unblock();
-        for _ in 1..self.workers.len() {
+        self.stopping.store(true, Ordering::Release);
+        for _ in 0..self.workers.len() {
             self.server.unblock();
         }
         for w in self.workers {
             let _ = w.join();
         }
+        let _ = self.heartbeat.join();
         for s in self.app.sessions.drain() {
             s.pool.close_all();
         }
     }
 
-    /// Blocks until the workers end (they end only when stopped).
+    /// Blocks until the workers end: only when the listener failed, since
+    /// nothing else stops them here. The caller should exit non-zero.
     pub fn wait(self) {
         for w in self.workers {
             let _ = w.join();
@@ -67,41 +73,29 @@ impl Running {
     }
 }
 
-/// Binds `addr` so that accepted sockets inherit read/write timeouts: a
-/// stalled or idle browser connection is closed after `timeout`, which
-/// tiny_http cannot do itself (its header reader also has no length cap).
-pub fn bind(addr: SocketAddr, timeout: Duration) -> io::Result<TcpListener> {
-    let listener = TcpListener::bind(addr)?;
-    // std offers socket timeouts only on TcpStream; the option is per socket,
-    // so set it through a TcpStream view of the same descriptor (Linux copies
-    // SO_RCVTIMEO/SO_SNDTIMEO to accepted sockets).
-    let as_stream = TcpStream::from(OwnedFd::from(listener));
-    as_stream.set_read_timeout(Some(timeout))?;
-    as_stream.set_write_timeout(Some(timeout))?;
-    Ok(TcpListener::from(OwnedFd::from(as_stream)))
-}
-
 /// Binds the configured address and serves in background threads.
 pub fn start(config: Config) -> io::Result<Running> {
-    let listener = bind(config.listen, config.http_timeout)?;
+    let listener = listener::bind(config.listen, config.http_timeout)?;
     start_on(listener, config)
 }
 
-/// Serves on an already bound listener (see [`bind`]).
+/// Serves on a listener made by [`listener::bind`].
 pub fn start_on(listener: TcpListener, config: Config) -> io::Result<Running> {
     let addr = listener.local_addr()?;
     let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
     let server = Arc::new(server);
+    let stopping = Arc::new(AtomicBool::new(false));
+    let heartbeat = listener::heartbeat(addr, config.http_timeout, stopping.clone())?;
     let app = Arc::new(App {
         sessions: Store::new(config.session_idle, config.max_sessions),
         config,
     });
     let workers = (0..app.config.workers)
         .map(|i| {
-            let (server, app) = (server.clone(), app.clone());
+            let (server, app, stopping) = (server.clone(), app.clone(), stopping.clone());
             std::thread::Builder::new()
                 .name(format!("http-{i}"))
-                .spawn(move || worker(&server, &app))
+                .spawn(move || worker(&server, &app, &stopping))
         })
         .collect::<io::Result<Vec<_>>>()?;
     log_info!("listening on http://{addr}/");
@@ -110,22 +104,43 @@ pub fn start_on(listener: TcpListener, config: Config) -> io::Result<Running> {
         server,
         app,
         workers,
+        stopping,
+        heartbeat,
     })
 }
 
-fn worker(server: &tiny_http::Server, app: &App) {
-    // recv() fails only when the server is unblocked (stopping).
-    while let Ok(request) = server.recv() {
-        handle(app, request);
+fn worker(server: &tiny_http::Server, app: &App, stopping: &AtomicBool) {
+    loop {
+        match server.recv() {
+            Ok(request) => handle(app, request),
+            Err(_) if stopping.load(Ordering::Acquire) => return,
+            Err(e) => {
+                // tiny_http's accept thread has ended: nothing more will come.
+                log_error!("the HTTP listener failed: {e}");
+                for _ in 0..app.config.workers {
+                    server.unblock();
+                }
+                return;
+            }
+        }
     }
 }
 
 /// Serves one request: route, respond, log one line.
-fn handle(app: &App, mut request: tiny_http::Request) {
+fn handle(app: &App, request: tiny_http::Request) {
+    handle_with(app, request, routes::route);
+}
+
+/// `handle` with the router as a parameter, so a test can make it panic.
+fn handle_with(
+    app: &App,
+    mut request: tiny_http::Request,
+    route: impl FnOnce(&App, &mut tiny_http::Request) -> routes::Reply,
+) -> (u16, u64) {
     let started = Instant::now();
     let method = request.method().to_string();
     let path = request.url().split('?').next().unwrap_or("").to_string();
-    let routed = catch_unwind(AssertUnwindSafe(|| routes::route(app, &mut request)));
+    let routed = catch_unwind(AssertUnwindSafe(|| route(app, &mut request)));
     let (status, bytes) = match routed {
         Ok(routes::Reply::Page(page)) => send(request, page),
         Ok(routes::Reply::Download(plan)) => {
@@ -142,12 +157,12 @@ fn handle(app: &App, mut request: tiny_http::Request) {
             send(request, routes::internal_error_page())
         }
     };
-    log_info!(
-        "{method} {path} {status} {bytes}B {}ms",
-        started.elapsed().as_millis()
-    );
+    let ms = started.elapsed().as_millis();
+    log_info!("{method} {path} {status} {bytes}B {ms}ms");
+    (status, bytes)
 }
 
+/// Sends an in-memory response with the security headers.
 fn send(request: tiny_http::Request, page: response::Page) -> (u16, u64) {
     let page = response::secure(page);
     let status = page.status_code().0;
@@ -156,4 +171,23 @@ fn send(request: tiny_http::Request, page: response::Page) -> (u16, u64) {
         crate::log_debug!("response not delivered: {e}");
     }
     (status, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_panicking_handler_becomes_a_500_and_serving_goes_on() {
+        let app = App {
+            config: Config::default(),
+            sessions: Store::new(Duration::from_secs(60), 1),
+        };
+        let request = tiny_http::TestRequest::new().with_path("/boom").into();
+        let outcome = handle_with(&app, request, |_, _| panic!("a bug in a handler"));
+        assert_eq!(outcome.0, 500);
+        let request = tiny_http::TestRequest::new().with_path("/healthz").into();
+        assert_eq!(handle_with(&app, request, routes::route).0, 200);
+    }
 }

@@ -9,13 +9,14 @@
 use super::error::{Error, Result};
 use super::multipart::{self, Multipart};
 use super::paths;
+use super::pipe::{pipe, Failure};
 use super::pool::{self, Lease};
 use super::response::{self, json_string, Page};
 use super::routes::{header, Ctx};
 use super::session::{hex, Session};
 use super::views::model::{Flash, FlashKind};
 use super::App;
-use crate::ftp::{self, COPY_BUFFER_BYTES};
+use crate::ftp;
 use std::io::{Read, Write};
 use tiny_http::Request;
 
@@ -177,16 +178,10 @@ fn store(
 /// Copies the part into STOR and waits for the server's confirmation.
 fn transfer(client: &mut ftp::Client, temp: &[u8], part: &mut dyn Read) -> Result<()> {
     let mut upload = client.stor(temp)?;
-    let mut buf = vec![0u8; COPY_BUFFER_BYTES];
-    loop {
-        let n = match part.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) => return Err(Error::Upload(multipart::Error::from(e))),
-        };
-        upload
-            .write_all(&buf[..n])
-            .map_err(|e| Error::Ftp(ftp::Error::Io(e)))?;
+    match pipe(part, |chunk| upload.write_all(chunk)) {
+        Ok(_) => {}
+        Err((Failure::Read(e), _)) => return Err(Error::Upload(multipart::Error::from(e))),
+        Err((Failure::Write(e), _)) => return Err(Error::Ftp(ftp::Error::Io(e))),
     }
     upload.finish()?;
     Ok(())

@@ -15,6 +15,8 @@ pub enum Step {
     Trickle(Vec<u8>),
     /// Read one command line and assert it is exactly these bytes (without CRLF).
     Expect(Vec<u8>),
+    /// Read one command line and assert it starts with these bytes.
+    ExpectPrefix(Vec<u8>),
     /// Answer 229 with the port of the data listener.
     Epsv,
     /// Answer with this text, `{port}` replaced by PASV's `p1,p2` of the data listener.
@@ -73,10 +75,21 @@ pub struct Fake {
 impl Fake {
     /// Starts a server that plays `steps` to the first client.
     pub fn start(steps: Vec<Step>) -> Fake {
+        Fake::start_sessions(vec![steps])
+    }
+
+    /// Plays one script per connection, in order (for reconnect tests).
+    pub fn start_sessions(sessions: Vec<Vec<Step>>) -> Fake {
         let control = TcpListener::bind("127.0.0.1:0").expect("bind control");
         let data = TcpListener::bind("127.0.0.1:0").expect("bind data");
         let port = control.local_addr().expect("addr").port();
-        let handle = std::thread::spawn(move || play(control, data, steps));
+        let handle = std::thread::spawn(move || {
+            let mut received = Vec::new();
+            for steps in sessions {
+                received.extend(play(&control, &data, steps));
+            }
+            received
+        });
         Fake { port, handle }
     }
 
@@ -90,7 +103,7 @@ impl Fake {
     }
 }
 
-fn play(control: TcpListener, data: TcpListener, steps: Vec<Step>) -> Vec<u8> {
+fn play(control: &TcpListener, data: &TcpListener, steps: Vec<Step>) -> Vec<u8> {
     let (stream, _) = control.accept().expect("accept control");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -119,6 +132,16 @@ fn play(control: TcpListener, data: TcpListener, steps: Vec<Step>) -> Vec<u8> {
                     "fake server got an unexpected command"
                 );
                 assert_eq!(line, want, "fake server got unexpected bytes");
+            }
+            Step::ExpectPrefix(want) => {
+                let mut line = Vec::new();
+                reader.read_until(b'\n', &mut line).expect("read command");
+                assert!(
+                    line.starts_with(&want),
+                    "fake server expected {:?}..., got {:?}",
+                    String::from_utf8_lossy(&want),
+                    String::from_utf8_lossy(&line)
+                );
             }
             Step::Epsv => {
                 let reply = format!("229 Entering Extended Passive Mode (|||{data_port}|)\r\n");

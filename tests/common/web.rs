@@ -18,7 +18,7 @@ pub fn config() -> Config {
 
 /// A running ftpgate and a client for it.
 pub fn start_with(config: Config) -> (Running, Http) {
-    let listener = web::bind(config.listen, config.http_timeout).expect("bind");
+    let listener = web::listener::bind(config.listen, config.http_timeout).expect("bind");
     let running = web::start_on(listener, config).expect("start ftpgate");
     let http = Http::new(running.addr);
     (running, http)
@@ -74,4 +74,10 @@ pub fn csrf(http: &mut Http, dir: &str) -> String {
     let text = resp.text();
     let at = text.find("\"csrf\":\"").expect("csrf in JSON listing") + 8;
     text[at..at + text[at..].find('"').expect("end quote")].to_string()
+}
+
+/// The session's CSRF token, from the logout form (the first `csrf` field) of a page.
+pub fn csrf_from_page(http: &mut Http, path: &str) -> String {
+    let page = http.get(path).text();
+    input_value(&page, "csrf").expect("csrf field in the page")
 }

@@ -1,0 +1,170 @@
+//! # Pipe
+//!
+//! Copies a stream to another through a helper thread and a few fixed
+//! buffers, so reading the next chunk overlaps with writing the last one.
+//! A single-threaded relay alternates between its two sockets and leaves the
+//! machine idle half the time (BENCHMARKS.md: uploads ran at ~0.6 of curl).
+
+use std::io::{self, Read};
+use std::sync::mpsc::sync_channel;
+
+/// Size of each buffer.
+pub const CHUNK_BYTES: usize = 128 * 1024;
+/// Buffers in flight; memory per transfer is `CHUNK_BYTES * DEPTH`.
+const DEPTH: usize = 3;
+
+/// Which side failed.
+#[derive(Debug)]
+pub enum Failure {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Reads `reader` to its end on this thread and hands each chunk to `write`
+/// on a helper thread. Returns the bytes written, or which side failed first
+/// (with the bytes written until then).
+pub fn pipe<W>(reader: &mut dyn Read, write: W) -> Result<u64, (Failure, u64)>
+where
+    W: FnMut(&[u8]) -> io::Result<()> + Send,
+{
+    let (full_tx, full_rx) = sync_channel::<(Vec<u8>, usize)>(DEPTH);
+    let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(DEPTH);
+    for _ in 0..DEPTH {
+        let _ = empty_tx.send(vec![0u8; CHUNK_BYTES]);
+    }
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            let mut write = write;
+            let mut written = 0u64;
+            for (buf, n) in full_rx {
+                if let Err(e) = write(&buf[..n]) {
+                    return Err((Failure::Write(e), written));
+                }
+                written += n as u64;
+                // The reader may have stopped; then the buffer is just dropped.
+                let _ = empty_tx.send(buf);
+            }
+            Ok(written)
+        });
+        let read_error = loop {
+            // No empty buffer comes back when the writer has failed.
+            let Ok(mut buf) = empty_rx.recv() else {
+                break None;
+            };
+            match read_some(reader, &mut buf) {
+                Ok(0) => break None,
+                Ok(n) => {
+                    if full_tx.send((buf, n)).is_err() {
+                        break None;
+                    }
+                }
+                Err(e) => break Some(e),
+            }
+        };
+        drop(full_tx);
+        let outcome = writer.join().unwrap_or_else(|_| {
+            Err((
+                Failure::Write(io::Error::other("the writer thread panicked")),
+                0,
+            ))
+        });
+        match (read_error, outcome) {
+            (_, Err(write_failure)) => Err(write_failure),
+            (Some(e), Ok(written)) => Err((Failure::Read(e), written)),
+            (None, Ok(written)) => Ok(written),
+        }
+    })
+}
+
+/// One read, retried on `Interrupted`.
+fn read_some(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader handing out `data` in uneven pieces, then failing if asked.
+    struct Uneven<'a> {
+        data: &'a [u8],
+        fail_at_end: bool,
+    }
+
+    impl Read for Uneven<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.data.is_empty() {
+                return match self.fail_at_end {
+                    true => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "cut")),
+                    false => Ok(0),
+                };
+            }
+            let n = buf
+                .len()
+                .min(self.data.len())
+                .min(1 + self.data.len() % 70_000);
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn data(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 7 % 253) as u8).collect()
+    }
+
+    #[test]
+    fn copies_everything_in_order() {
+        let input = data(3_000_000);
+        let mut out = Vec::new();
+        let mut r = Uneven {
+            data: &input,
+            fail_at_end: false,
+        };
+        let n = pipe(&mut r, |chunk| {
+            out.extend_from_slice(chunk);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, input.len() as u64);
+        assert_eq!(out, input);
+    }
+
+    #[test]
+    fn reports_a_read_failure() {
+        let input = data(500_000);
+        let mut r = Uneven {
+            data: &input,
+            fail_at_end: true,
+        };
+        let err = pipe(&mut r, |_| Ok(())).unwrap_err();
+        assert!(matches!(err, (Failure::Read(_), 500_000)), "{err:?}");
+    }
+
+    #[test]
+    fn reports_a_write_failure_and_stops_reading() {
+        let input = data(5_000_000);
+        let mut r = Uneven {
+            data: &input,
+            fail_at_end: false,
+        };
+        let mut calls = 0;
+        let err = pipe(&mut r, |_| {
+            calls += 1;
+            if calls == 2 {
+                Err(io::Error::new(io::ErrorKind::BrokenPipe, "gone"))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+        assert!(matches!(err.0, Failure::Write(_)), "{err:?}");
+        // Stopped early: the reader did not drain the whole input.
+        assert!(r.data.len() > 1_000_000, "{}", r.data.len());
+    }
+}

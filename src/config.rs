@@ -25,6 +25,8 @@ pub struct Config {
     pub max_connections_per_session: usize,
     /// Threads serving requests (each transfer holds one while it runs).
     pub workers: usize,
+    /// How long running transfers may go on after SIGTERM/SIGINT before they are cut.
+    pub shutdown_grace: Duration,
     /// `--ftp-host`: the only FTP server allowed; the login form shows it fixed.
     pub locked_host: Option<(String, u16)>,
     /// Prefills the login form (the demo uses it).
@@ -49,6 +51,7 @@ impl Default for Config {
             max_sessions: 64,
             max_connections_per_session: 4,
             workers: 16,
+            shutdown_grace: Duration::from_secs(30),
             locked_host: None,
             prefill: None,
         }
@@ -76,6 +79,8 @@ Options (each also read from the environment variable shown):
   --max-connections N       FTP connections per session (concurrent transfers)
                                                                 [FTPGATE_MAX_CONNECTIONS, 4]
   --workers N               request threads                     [FTPGATE_WORKERS, 16]
+  --shutdown-grace S        seconds running transfers may go on after SIGTERM or
+                            SIGINT before they are cut          [FTPGATE_SHUTDOWN_GRACE, 30]
   --log LEVEL               error, warn, info or debug          [FTPGATE_LOG, info]
   -h, --help                this text
   -V, --version             the version
@@ -90,7 +95,7 @@ pub enum Action {
 }
 
 /// Settings names, in flag form, with their environment variables.
-const SETTINGS: [(&str, &str); 10] = [
+const SETTINGS: [(&str, &str); 11] = [
     ("--listen", "FTPGATE_LISTEN"),
     ("--ftp-host", "FTPGATE_FTP_HOST"),
     ("--ftp-connect-timeout", "FTPGATE_FTP_CONNECT_TIMEOUT"),
@@ -100,6 +105,7 @@ const SETTINGS: [(&str, &str); 10] = [
     ("--max-sessions", "FTPGATE_MAX_SESSIONS"),
     ("--max-connections", "FTPGATE_MAX_CONNECTIONS"),
     ("--workers", "FTPGATE_WORKERS"),
+    ("--shutdown-grace", "FTPGATE_SHUTDOWN_GRACE"),
     ("--log", "FTPGATE_LOG"),
 ];
 
@@ -169,6 +175,10 @@ fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, St
     }
     if let Some(m) = secs("--session-idle", 1)? {
         c.session_idle = m * 60;
+    }
+    // 0 is allowed: cut transfers at once, still cleaning up after them.
+    if let Some(d) = secs("--shutdown-grace", 0)? {
+        c.shutdown_grace = d;
     }
     let count = |flag: &str| -> Result<Option<usize>, String> {
         lookup(flag)
@@ -281,6 +291,21 @@ mod tests {
         assert!(e.contains("--workers"), "{e}");
         assert!(run(&["--bogus", "1"], &[]).is_err());
         assert!(run(&["--listen"], &[]).is_err());
+    }
+
+    #[test]
+    fn shutdown_grace_from_flag_or_environment() {
+        assert_eq!(
+            run(&[], &[]).unwrap().shutdown_grace,
+            Duration::from_secs(30)
+        );
+        let c = run(&["--shutdown-grace", "5"], &[]).unwrap();
+        assert_eq!(c.shutdown_grace, Duration::from_secs(5));
+        let c = run(&[], &[("FTPGATE_SHUTDOWN_GRACE", "0")]).unwrap();
+        assert_eq!(c.shutdown_grace, Duration::ZERO);
+        let e = run(&[], &[("FTPGATE_SHUTDOWN_GRACE", "-1")]).unwrap_err();
+        assert!(e.contains("FTPGATE_SHUTDOWN_GRACE"), "{e}");
+        assert!(HELP.contains("--shutdown-grace"));
     }
 
     #[test]

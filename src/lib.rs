@@ -6,4 +6,5 @@
 pub mod config;
 pub mod ftp;
 pub mod logging;
+pub mod signals;
 pub mod web;

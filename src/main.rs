@@ -1,6 +1,8 @@
-//! The `ftpgate` binary: parse the configuration, serve until stopped.
+//! The `ftpgate` binary: parse the configuration, serve until SIGTERM or
+//! SIGINT, then stop gracefully (exit 0); exit 1 if the listener fails.
 
 use ftpgate::config::{self, Action};
+use ftpgate::web::{self, shutdown::Event};
 
 fn main() {
     let env = |name: &str| std::env::var(name).ok();
@@ -19,15 +21,33 @@ fn main() {
             std::process::exit(2);
         }
     };
-    match ftpgate::web::start(config) {
-        Ok(running) => {
-            running.wait();
-            // The workers only end when the listener failed (logged above).
+    // Before serving: a signal that comes early then waits instead of killing us.
+    let signals = match ftpgate::signals::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ftpgate: cannot handle signals: {e}");
             std::process::exit(1);
         }
+    };
+    let grace = config.shutdown_grace;
+    let running = match web::start(config) {
+        Ok(running) => running,
         Err(e) => {
             eprintln!("ftpgate: cannot serve: {e}");
             std::process::exit(1);
         }
+    };
+    let stopper = running.stopper();
+    if let Err(e) = signals.forward(move |name| stopper.request(name)) {
+        eprintln!("ftpgate: cannot handle signals: {e}");
+        std::process::exit(1);
+    }
+    match running.wait() {
+        Event::Requested(why) => {
+            running.shutdown(why, grace);
+            std::process::exit(0);
+        }
+        // Logged where it happened.
+        Event::ListenerFailed => std::process::exit(1),
     }
 }

@@ -124,7 +124,7 @@ pub fn send(app: &App, req: Request, plan: Plan) -> (u16, u64) {
         Ok(d) => d,
         Err(e) => return reply_error(req, &plan.ctx, e.into()),
     };
-    stream(req, &plan, &shape, download)
+    stream(app, req, &plan, &shape, download)
 }
 
 /// The response's shape, known before the first byte is sent.
@@ -233,7 +233,13 @@ pub fn content_disposition(name: &[u8]) -> String {
 }
 
 /// Copies the body. On any failure it stops without completing the body.
-fn stream(req: Request, plan: &Plan, shape: &Shape, mut download: Download<'_>) -> (u16, u64) {
+fn stream(
+    app: &App,
+    req: Request,
+    plan: &Plan,
+    shape: &Shape,
+    mut download: Download<'_>,
+) -> (u16, u64) {
     let mut writer = req.into_writer();
     if writer
         .write_all(head(&plan.path, shape).as_bytes())
@@ -252,7 +258,8 @@ fn stream(req: Request, plan: &Plan, shape: &Shape, mut download: Download<'_>) 
             writer.write_all(chunk)
         }
     };
-    let sent = match pipe(&mut (&mut download).take(limit), framed) {
+    let abort = app.shutdown.abort_flag();
+    let sent = match pipe(&mut (&mut download).take(limit), framed, abort) {
         Ok(sent) => sent,
         Err((Failure::Read(e), sent)) => {
             crate::log_warn!(
@@ -263,6 +270,16 @@ fn stream(req: Request, plan: &Plan, shape: &Shape, mut download: Download<'_>) 
         }
         Err((Failure::Write(_), sent)) => {
             log_debug!("browser went away after {sent} bytes");
+            return (shape.status, sent);
+        }
+        Err((Failure::Aborted, sent)) => {
+            // The body stays short of its length (or its last chunk), so the
+            // browser sees a failed download, not a complete one.
+            app.shutdown.count_aborted();
+            crate::log_warn!(
+                "download of {:?} cut after {sent} bytes: ftpgate is stopping",
+                lossy(&plan.path)
+            );
             return (shape.status, sent);
         }
     };

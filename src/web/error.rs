@@ -29,6 +29,8 @@ pub enum Error {
     Busy(String),
     /// The upload body could not be read.
     Upload(multipart::Error),
+    /// ftpgate is stopping (SIGTERM/SIGINT): the request was refused or cut.
+    Stopping,
     /// A bug: logged, shown as a 500 page.
     Internal(String),
 }
@@ -59,7 +61,7 @@ impl Error {
             Error::NotFound => 404,
             Error::Method => 405,
             Error::Conflict(_) => 409,
-            Error::Busy(_) => 503,
+            Error::Busy(_) | Error::Stopping => 503,
             Error::Upload(_) => 400,
             Error::Internal(_) => 500,
         }
@@ -67,6 +69,9 @@ impl Error {
 
     /// A short title for the error page.
     pub fn title(&self) -> &'static str {
+        if let Error::Stopping = self {
+            return "Stopping";
+        }
         match self.status() {
             400 => "Bad request",
             401 => "Not logged in",
@@ -154,6 +159,11 @@ impl fmt::Display for Error {
             Error::Method => write!(f, "This address does not accept that method."),
             Error::Conflict(m) | Error::Busy(m) | Error::Internal(m) => write!(f, "{m}"),
             Error::Upload(e) => write!(f, "{}", capitalize(&e.to_string())),
+            Error::Stopping => write!(
+                f,
+                "ftpgate is stopping or restarting, so this request was refused or cut short \
+                 (a file whose upload was cut is not saved). Try again in a moment."
+            ),
         }
     }
 }

@@ -6,10 +6,11 @@
 //! cut off after the timeout. The same timeout also makes `accept()` give up
 //! when no one connects, and tiny_http's accept thread stops for good on any
 //! error; a heartbeat connection well within the timeout keeps it waiting.
+//! tiny_http cannot stop listening while requests run; `stop_listening` can.
 
 use crate::log_debug;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -25,6 +26,16 @@ pub fn bind(addr: SocketAddr, timeout: Duration) -> io::Result<TcpListener> {
     as_stream.set_read_timeout(Some(timeout))?;
     as_stream.set_write_timeout(Some(timeout))?;
     Ok(TcpListener::from(OwnedFd::from(as_stream)))
+}
+
+/// Stops listening on the socket `listener` shares with tiny_http (a
+/// `try_clone`): on Linux, shutdown(2) of a listening socket makes the kernel
+/// refuse new connections and wakes a blocked `accept()` with an error, which
+/// ends tiny_http's accept thread. Connections already accepted go on. Other
+/// systems answer ENOTCONN and keep listening.
+pub fn stop_listening(listener: &TcpListener) -> io::Result<()> {
+    let as_stream = TcpStream::from(OwnedFd::from(listener.try_clone()?));
+    as_stream.shutdown(Shutdown::Both)
 }
 
 /// Connects to `addr` every quarter of `timeout` until `stop` is set, so the
@@ -73,6 +84,22 @@ mod tests {
         );
         let err = accepted.read(&mut [0u8; 1]).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+    }
+
+    #[test]
+    fn stop_listening_refuses_new_connections_and_wakes_accept() {
+        let listener = bind("127.0.0.1:0".parse().unwrap(), Duration::from_secs(60)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let accepting = listener.try_clone().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(accepting.accept().map(|_| ())));
+        stop_listening(&listener).unwrap();
+        let woke = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("accept woke");
+        assert!(woke.is_err(), "{woke:?}");
+        let refused = TcpStream::connect_timeout(&addr, Duration::from_secs(10)).unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::ConnectionRefused);
     }
 
     #[test]

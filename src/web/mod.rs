@@ -4,6 +4,7 @@
 //! worker threads take requests from one listener; a panic in a handler
 //! becomes a 500 page and a log line while every other request goes on.
 //! No FTP wire details here: handlers use `crate::ftp` through the pool.
+//! Stopping gracefully is in `shutdown`.
 
 pub mod assets;
 mod browse;
@@ -19,16 +20,17 @@ pub mod pool;
 pub mod response;
 mod routes;
 pub mod session;
+pub mod shutdown;
 mod upload;
 pub mod views;
 
 use crate::config::Config;
 use crate::{log_error, log_info};
 use session::Store;
+use shutdown::{Event, Shutdown};
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -36,22 +38,26 @@ use std::time::Instant;
 pub struct App {
     pub config: Config,
     pub sessions: Store,
+    /// Whether the server is stopping, and the transfers' abort flag.
+    pub shutdown: Shutdown,
 }
 
-/// A running server (for tests and the demo): its address and its threads.
+/// A running server: its address and its threads.
 pub struct Running {
     pub addr: SocketAddr,
     server: Arc<tiny_http::Server>,
+    /// The socket tiny_http accepts on (a duplicate), to stop listening.
+    listener: TcpListener,
     app: Arc<App>,
     workers: Vec<std::thread::JoinHandle<()>>,
-    stopping: Arc<AtomicBool>,
     heartbeat: std::thread::JoinHandle<()>,
 }
 
 impl Running {
-    /// Stops accepting, waits for the workers, and closes every session.
+    /// For tests: stops taking requests, waits for the workers (and so for
+    /// every running request), and closes every session.
     pub fn stop(self) {
-        self.stopping.store(true, Ordering::Release);
+        self.app.shutdown.begin();
         for _ in 0..self.workers.len() {
             self.server.unblock();
         }
@@ -61,14 +67,6 @@ impl Running {
         let _ = self.heartbeat.join();
         for s in self.app.sessions.drain() {
             s.pool.close_all();
-        }
-    }
-
-    /// Blocks until the workers end: only when the listener failed, since
-    /// nothing else stops them here. The caller should exit non-zero.
-    pub fn wait(self) {
-        for w in self.workers {
-            let _ = w.join();
         }
     }
 }
@@ -82,41 +80,45 @@ pub fn start(config: Config) -> io::Result<Running> {
 /// Serves on a listener made by [`listener::bind`].
 pub fn start_on(listener: TcpListener, config: Config) -> io::Result<Running> {
     let addr = listener.local_addr()?;
-    let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
+    let accepting = listener.try_clone()?;
+    let server = tiny_http::Server::from_listener(accepting, None).map_err(io::Error::other)?;
     let server = Arc::new(server);
-    let stopping = Arc::new(AtomicBool::new(false));
-    let heartbeat = listener::heartbeat(addr, config.http_timeout, stopping.clone())?;
     let app = Arc::new(App {
         sessions: Store::new(config.session_idle, config.max_sessions),
         config,
+        shutdown: Shutdown::default(),
     });
+    let stopping = app.shutdown.stopping.clone();
+    let heartbeat = listener::heartbeat(addr, app.config.http_timeout, stopping)?;
     let workers = (0..app.config.workers)
         .map(|i| {
-            let (server, app, stopping) = (server.clone(), app.clone(), stopping.clone());
+            let (server, app) = (server.clone(), app.clone());
             std::thread::Builder::new()
                 .name(format!("http-{i}"))
-                .spawn(move || worker(&server, &app, &stopping))
+                .spawn(move || worker(&server, &app))
         })
         .collect::<io::Result<Vec<_>>>()?;
     log_info!("listening on http://{addr}/");
     Ok(Running {
         addr,
         server,
+        listener,
         app,
         workers,
-        stopping,
         heartbeat,
     })
 }
 
-fn worker(server: &tiny_http::Server, app: &App, stopping: &AtomicBool) {
+fn worker(server: &tiny_http::Server, app: &App) {
     loop {
         match server.recv() {
             Ok(request) => handle(app, request),
-            Err(_) if stopping.load(Ordering::Acquire) => return,
+            // The stop closed the listener, or woke this worker to end it.
+            Err(_) if app.shutdown.stopping() => return,
             Err(e) => {
                 // tiny_http's accept thread has ended: nothing more will come.
                 log_error!("the HTTP listener failed: {e}");
+                app.shutdown.notify(Event::ListenerFailed);
                 for _ in 0..app.config.workers {
                     server.unblock();
                 }
@@ -140,9 +142,24 @@ fn handle_with(
     let started = Instant::now();
     let method = request.method().to_string();
     let path = request.url().split('?').next().unwrap_or("").to_string();
+    let Some(busy) = app.shutdown.enter() else {
+        // Received before the listener closed, or on a kept-alive connection.
+        let page = routes::stopping_page(&request);
+        let (status, bytes) = send(request, page);
+        log_info!("{method} {path} {status} {bytes}B (stopping)");
+        return (status, bytes);
+    };
     let routed = catch_unwind(AssertUnwindSafe(|| route(app, &mut request)));
     let (status, bytes) = match routed {
-        Ok(routes::Reply::Page(page)) => send(request, page),
+        Ok(routes::Reply::Page(page)) => {
+            // Once transfers are being cut the stop waits only for their
+            // cleanup, which is done: tiny_http may now read the rest of an
+            // unfinished upload body before it lets go of the request.
+            if app.shutdown.aborting() {
+                drop(busy);
+            }
+            send(request, page)
+        }
         Ok(routes::Reply::Download(plan)) => {
             match catch_unwind(AssertUnwindSafe(|| download::send(app, request, plan))) {
                 Ok(outcome) => outcome,
@@ -183,6 +200,7 @@ mod tests {
         let app = App {
             config: Config::default(),
             sessions: Store::new(Duration::from_secs(60), 1),
+            shutdown: Shutdown::default(),
         };
         let request = tiny_http::TestRequest::new().with_path("/boom").into();
         let outcome = handle_with(&app, request, |_, _| panic!("a bug in a handler"));

@@ -15,6 +15,8 @@ use tiny_http::{Method, Request};
 
 /// Largest urlencoded form body accepted (login, rename, ...).
 const MAX_FORM_BYTES: u64 = 64 * 1024;
+/// `Retry-After` of a 503 while stopping: about a restart's time.
+const RETRY_AFTER_SECS: &str = "10";
 
 /// What a handler produced.
 pub enum Reply {
@@ -155,7 +157,8 @@ pub fn check_csrf(req: &Request, session: &Session, form_value: Option<&[u8]>) -
 /// Turns an error into the response: JSON, a redirect to the login page, or an error page.
 pub fn error_reply(ctx: &Ctx, err: Error) -> Reply {
     let status = err.status();
-    if status >= 500 {
+    // A stop's 503 is logged by the stop and the cut transfer.
+    if status >= 500 && !matches!(err, Error::Stopping) {
         crate::log_warn!("{} {}: {err}", ctx.method, ctx.path);
     }
     if ctx.json {
@@ -176,6 +179,36 @@ pub fn error_reply(ctx: &Ctx, err: Error) -> Reply {
         back_href: back,
     };
     response::html(status, pages::error(&ctx.layout(err.title()), &page)).into()
+}
+
+/// The 503 for a request that arrived after the stop began. It carries no
+/// session: the sessions are about to be logged out.
+pub fn stopping_page(req: &Request) -> Page {
+    let err = Error::Stopping;
+    let json = header(req, "Accept").is_some_and(|a| a.contains("application/json"))
+        || req.url().split_once('?').is_some_and(|(_, q)| {
+            paths::field(&paths::parse_form(q.as_bytes()), "format") == Some(b"json")
+        });
+    let page = if json {
+        response::json_error(503, &err.to_string())
+    } else {
+        let page = ErrorPage {
+            status: 503,
+            title: err.title().to_string(),
+            message: err.to_string(),
+            server_said: None,
+            back_href: "/".into(),
+        };
+        let layout = Layout {
+            title: err.title().into(),
+            ..Layout::default()
+        };
+        response::html(503, pages::error(&layout, &page))
+    };
+    match response::header("Retry-After", RETRY_AFTER_SECS) {
+        Some(h) => page.with_header(h),
+        None => page,
+    }
 }
 
 /// The page for a handler that panicked.

@@ -164,7 +164,8 @@ fn store(
         dir,
         format!("{TEMP_PREFIX}{}", hex(&app.sessions.random::<8>())).as_bytes(),
     );
-    let result = transfer(lease, &temp, part).and_then(|_| place(lease, &temp, &target, exists));
+    let result =
+        transfer(app, lease, &temp, part).and_then(|_| place(lease, &temp, &target, exists));
     if let Err(e) = &result {
         crate::log_warn!(
             "upload to {:?} failed: {e}",
@@ -175,13 +176,19 @@ fn store(
     result.map(|_| Outcome::Stored)
 }
 
-/// Copies the part into STOR and waits for the server's confirmation.
-fn transfer(client: &mut ftp::Client, temp: &[u8], part: &mut dyn Read) -> Result<()> {
+/// Copies the part into STOR and waits for the server's confirmation. A
+/// stopping server cuts the copy; the STOR is then aborted when `upload` drops.
+fn transfer(app: &App, client: &mut ftp::Client, temp: &[u8], part: &mut dyn Read) -> Result<()> {
     let mut upload = client.stor(temp)?;
-    match pipe(part, |chunk| upload.write_all(chunk)) {
+    let abort = app.shutdown.abort_flag();
+    match pipe(part, |chunk| upload.write_all(chunk), abort) {
         Ok(_) => {}
         Err((Failure::Read(e), _)) => return Err(Error::Upload(multipart::Error::from(e))),
         Err((Failure::Write(e), _)) => return Err(Error::Ftp(ftp::Error::Io(e))),
+        Err((Failure::Aborted, _)) => {
+            app.shutdown.count_aborted();
+            return Err(Error::Stopping);
+        }
     }
     upload.finish()?;
     Ok(())

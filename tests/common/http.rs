@@ -189,7 +189,8 @@ pub fn multipart_body(parts: &[Part]) -> Vec<u8> {
     body
 }
 
-fn read_response(r: &mut BufReader<TcpStream>, head_only: bool) -> Resp {
+/// Reads one response from a connection (several in turn on a kept-alive one).
+pub fn read_response(r: &mut BufReader<TcpStream>, head_only: bool) -> Resp {
     let mut line = String::new();
     r.read_line(&mut line).expect("status line");
     let status = line

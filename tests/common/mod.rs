@@ -9,6 +9,7 @@
 
 pub mod fake;
 pub mod http;
+pub mod process;
 pub mod unftp;
 pub mod web;
 

@@ -34,7 +34,8 @@ fn main() {
         config.listen = SocketAddr::from(([127, 0, 0, 1], 8080));
     }
     let root = sample_tree().expect("create the sample files");
-    let ftp_port = unftp::start(root.clone(), USER, PASSWORD).port;
+    let server = unftp::start(root, USER, PASSWORD);
+    let ftp_port = server.port;
     config.prefill = Some(Prefill {
         host: "127.0.0.1".into(),
         port: ftp_port,
@@ -50,7 +51,7 @@ fn main() {
     println!();
     println!("  ftpgate demo is running: http://{}/", running.addr);
     println!("  FTP server: 127.0.0.1:{ftp_port}  user: {USER}  password: {PASSWORD}");
-    println!("  sample files: {}", root.display());
+    println!("  sample files: {}", server.root.display());
     println!("  stop with Ctrl-C");
     println!();
     running.wait();

@@ -231,6 +231,34 @@ fn logout_needs_csrf_then_forgets_the_session() {
 }
 
 #[test]
+fn the_login_form_remembers_host_port_and_user_but_not_the_password() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    let csrf = web::login(&mut http, t);
+    let last = http.cookie("ftpgate_last").expect("remembered").to_string();
+    assert!(!last.contains("s3cret"), "{last}");
+    http.post_form("/logout", &[("csrf", csrf.as_bytes())]);
+    let page = http.get("/login").text();
+    assert_eq!(input_value(&page, "host"), Some(t.host.clone()));
+    assert_eq!(input_value(&page, "port"), Some(t.port.to_string()));
+    assert_eq!(input_value(&page, "user"), Some(t.user.clone()));
+    assert!(!page.contains(&t.password));
+    // A forged cookie is only text in a form field, escaped.
+    http.cookies.retain(|(n, _)| n != "ftpgate_last");
+    http.cookies.push((
+        "ftpgate_last".into(),
+        "h=%22%3E%3Cscript%3E&p=21&u=x".into(),
+    ));
+    let page = http.get("/login").text();
+    assert!(!page.contains("\"><script>"), "{page}");
+    assert!(
+        page.contains("value=\"&quot;&gt;&lt;script&gt;\""),
+        "{page}"
+    );
+    srv.stop();
+}
+
+#[test]
 fn locked_host_ignores_the_submitted_host() {
     let t = &targets()[0];
     let mut config = web::config();

@@ -1,17 +1,20 @@
 //! # Browse
 //!
 //! `GET /browse/<path>/`: lists a directory through the session's pooled
-//! connection and renders it as a page or, for scripts, as JSON.
+//! connection, sorted and filtered as the query asks (`sorting`), and
+//! renders it as a page or, for scripts, as JSON.
 
 use super::error::{Error, Result};
-use super::format::{exact_size, human_size, iso_time, short_time};
+use super::format::{exact_size, human_size, iso_time, relative_time, short_time};
 use super::paths;
 use super::response::{self, json_string};
 use super::routes::{Ctx, Reply};
-use super::views::model::{Crumb, EntryKind, EntryView, Listing};
+use super::sorting::{Key, View};
+use super::views::model::{Crumb, EntryKind, EntryView, Icon, Listing, SortHeader};
 use super::views::pages;
 use super::App;
 use crate::ftp::{Entry, Kind};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `GET /browse/<path>/`.
 pub fn page(app: &App, ctx: &Ctx) -> Result<Reply> {
@@ -24,15 +27,19 @@ pub fn page(app: &App, ctx: &Ctx) -> Result<Reply> {
     let listed = session
         .pool
         .run(&session.creds, &app.config.ftp, |c| c.list(&dir));
-    let mut entries = match listed {
+    let entries = match listed {
         Ok(entries) => entries,
         Err(e) => return not_a_dir(app, ctx, &dir, e),
     };
-    sort(&mut entries);
+    let order = View::from_query(&ctx.query);
+    let (entries, total) = order.apply(entries);
     if ctx.json {
         return Ok(response::json(200, to_json(&dir, &entries, &session.csrf)).into());
     }
-    let listing = view(&dir, &entries, &session.csrf);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let listing = view(&dir, &entries, total, &order, &session.csrf, now);
     let title = String::from_utf8_lossy(&dir).into_owned();
     Ok(response::html(200, pages::browse(&ctx.layout(&title), &listing)).into())
 }
@@ -52,27 +59,45 @@ fn not_a_dir(app: &App, ctx: &Ctx, dir: &[u8], err: Error) -> Result<Reply> {
     Err(err)
 }
 
-/// Directories first, then everything else, each by name (case-insensitive).
-fn sort(entries: &mut [Entry]) {
-    entries.sort_by_cached_key(|e| {
-        (
-            e.kind != Kind::Dir,
-            String::from_utf8_lossy(&e.name).to_lowercase(),
-            e.name.clone(),
-        )
-    });
-}
-
-fn view(dir: &[u8], entries: &[Entry], csrf: &str) -> Listing {
+fn view(
+    dir: &[u8],
+    entries: &[Entry],
+    total: usize,
+    order: &View,
+    csrf: &str,
+    now: i64,
+) -> Listing {
+    let href = paths::browse_url(dir);
+    let headers = [
+        (Key::Name, "Name", "name"),
+        (Key::Size, "Size", "size"),
+        (Key::Modified, "Modified", "modified"),
+    ]
+    .into_iter()
+    .map(|(key, label, class)| SortHeader {
+        label,
+        class,
+        href: order.href(key),
+        aria_sort: order.aria_sort(key),
+    })
+    .collect();
+    let action = |verb: &str| format!("/{verb}{}", &href["/browse".len()..]);
     Listing {
         path: String::from_utf8_lossy(dir).into_owned(),
         crumbs: crumbs(dir),
         parent_href: (dir != b"/").then(|| paths::browse_url(&paths::split(dir).0)),
-        entries: entries.iter().map(|e| entry_view(dir, e)).collect(),
+        entries: entries.iter().map(|e| entry_view(dir, e, now)).collect(),
+        total,
+        headers,
+        q: order.q.clone(),
+        sort: order.key.as_str(),
+        order: if order.desc { "desc" } else { "asc" },
         csrf: csrf.to_string(),
-        upload_action: format!("/upload{}", &paths::browse_url(dir)["/browse".len()..]),
+        upload_action: action("upload"),
+        mkdir_action: action("mkdir"),
         cwd: String::from_utf8_lossy(dir).into_owned(),
-        json_href: format!("{}?format=json", paths::browse_url(dir)),
+        json_href: format!("{href}?format=json"),
+        href,
     }
 }
 
@@ -93,7 +118,7 @@ fn crumbs(dir: &[u8]) -> Vec<Crumb> {
     out
 }
 
-fn entry_view(dir: &[u8], e: &Entry) -> EntryView {
+fn entry_view(dir: &[u8], e: &Entry, now: i64) -> EntryView {
     let path = paths::join(dir, &e.name);
     let (kind, href, download_href, link_target) = match &e.kind {
         Kind::Dir => (EntryKind::Dir, paths::browse_url(&path), None, None),
@@ -110,16 +135,63 @@ fn entry_view(dir: &[u8], e: &Entry) -> EntryView {
         // which fails with the server's own reason if it isn't a file.
         _ => (EntryKind::Other, paths::download_url(&path), None, None),
     };
+    let size = e.size.filter(|_| e.kind != Kind::Dir);
     EntryView {
         name: String::from_utf8_lossy(&e.name).into_owned(),
         kind,
+        icon: icon(kind, &e.name),
         href,
         download_href,
-        size_human: e.size.filter(|_| e.kind != Kind::Dir).map(human_size),
-        size_exact: e.size.filter(|_| e.kind != Kind::Dir).map(exact_size),
-        modified: e.modified.map(short_time),
+        size_human: size.map(human_size),
+        size_exact: size.map(exact_size),
+        size_bytes: size,
+        modified: e.modified.map(|m| relative_time(m, now)),
+        modified_exact: e.modified.map(|m| format!("{} UTC", short_time(m))),
         modified_iso: e.modified.map(iso_time),
+        modified_secs: e.modified,
         link_target,
+        rename_href: format!("/rename{}", paths::encode(&path)),
+        delete_href: format!("/delete{}", paths::encode(&path)),
+    }
+}
+
+/// The icon for an entry: its kind, and for files the kind of content the
+/// name's extension suggests.
+fn icon(kind: EntryKind, name: &[u8]) -> Icon {
+    const IMAGE: &[&str] = &[
+        "jpg", "jpeg", "png", "gif", "webp", "svg", "bmp", "tif", "tiff", "heic", "avif", "ico",
+        "raw", "cr2", "nef",
+    ];
+    const ARCHIVE: &[&str] = &[
+        "zip", "tar", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "lz", "lzma", "cab", "iso",
+        "deb", "rpm", "apk", "jar",
+    ];
+    const TEXT: &[&str] = &[
+        "txt", "md", "log", "csv", "tsv", "json", "xml", "yml", "yaml", "toml", "ini", "conf",
+        "cfg", "html", "htm", "css", "js", "rs", "py", "sh", "c", "h", "cpp", "go", "java", "sql",
+        "nfo", "srt",
+    ];
+    match kind {
+        EntryKind::Dir => Icon::Folder,
+        EntryKind::Symlink => Icon::Link,
+        EntryKind::Other => Icon::Other,
+        EntryKind::File => {
+            let ext = name
+                .iter()
+                .rposition(|&b| b == b'.')
+                .map(|i| String::from_utf8_lossy(&name[i + 1..]).to_ascii_lowercase())
+                .unwrap_or_default();
+            let is = |list: &[&str]| list.contains(&ext.as_str());
+            if is(IMAGE) {
+                Icon::Image
+            } else if is(ARCHIVE) {
+                Icon::Archive
+            } else if is(TEXT) {
+                Icon::Text
+            } else {
+                Icon::File
+            }
+        }
     }
 }
 
@@ -154,4 +226,23 @@ fn to_json(dir: &[u8], entries: &[Entry], csrf: &str) -> String {
         items.join(","),
         json_string(csrf)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn icons_follow_kind_and_extension() {
+        assert_eq!(icon(EntryKind::Dir, b"photos.zip"), Icon::Folder);
+        assert_eq!(icon(EntryKind::Symlink, b"a.png"), Icon::Link);
+        assert_eq!(icon(EntryKind::Other, b"tty0"), Icon::Other);
+        assert_eq!(icon(EntryKind::File, b"Beach.JPG"), Icon::Image);
+        assert_eq!(icon(EntryKind::File, b"backup.tar.gz"), Icon::Archive);
+        assert_eq!(icon(EntryKind::File, b"README.md"), Icon::Text);
+        assert_eq!(icon(EntryKind::File, b"movie.mkv"), Icon::File);
+        assert_eq!(icon(EntryKind::File, b"Makefile"), Icon::File);
+        assert_eq!(icon(EntryKind::File, b".profile"), Icon::File);
+        assert_eq!(icon(EntryKind::File, b"caf\xe9.txt"), Icon::Text);
+    }
 }

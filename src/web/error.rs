@@ -13,6 +13,10 @@ use std::fmt;
 pub enum Error {
     /// The FTP server said no, or could not be talked to.
     Ftp(ftp::Error),
+    /// The server refused a change (MKD, RNFR/RNTO, DELE, RMD) on a path
+    /// that was just seen to exist: a bare 550 then means "not allowed",
+    /// not "no such file" (vsftpd: "550 Create directory operation failed.").
+    Refused(ftp::Error),
     /// Bad input from the browser.
     BadRequest(String),
     /// Missing or wrong CSRF token.
@@ -21,10 +25,19 @@ pub enum Error {
     NotLoggedIn,
     /// No such route.
     NotFound,
+    /// No such file or folder on the FTP server, in words that name it.
+    Missing(String),
     /// Method not allowed on this route.
     Method,
     /// The name exists and overwriting was not asked for.
     Conflict(String),
+    /// Part of the work failed (a recursive delete): what happened, the
+    /// status of the first failure, and one line per failure.
+    Incomplete {
+        message: String,
+        status: u16,
+        details: Vec<String>,
+    },
     /// Too many sessions or concurrent connections.
     Busy(String),
     /// The upload body could not be read.
@@ -55,12 +68,17 @@ impl Error {
     pub fn status(&self) -> u16 {
         match self {
             Error::Ftp(e) => ftp_status(e),
+            Error::Refused(e) => match ftp_status(e) {
+                404 if !says_missing(e) => 403,
+                status => status,
+            },
             Error::BadRequest(_) => 400,
             Error::Csrf => 403,
             Error::NotLoggedIn => 401,
-            Error::NotFound => 404,
+            Error::NotFound | Error::Missing(_) => 404,
             Error::Method => 405,
             Error::Conflict(_) => 409,
+            Error::Incomplete { status, .. } => *status,
             Error::Busy(_) | Error::Stopping => 503,
             Error::Upload(_) => 400,
             Error::Internal(_) => 500,
@@ -69,8 +87,10 @@ impl Error {
 
     /// A short title for the error page.
     pub fn title(&self) -> &'static str {
-        if let Error::Stopping = self {
-            return "Stopping";
+        match self {
+            Error::Stopping => return "Stopping",
+            Error::Incomplete { .. } => return "Not everything was deleted",
+            _ => {}
         }
         match self.status() {
             400 => "Bad request",
@@ -89,16 +109,42 @@ impl Error {
         }
     }
 
+    /// Whether the FTP connection broke (worth one retry on a fresh one).
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, Error::Ftp(e) | Error::Refused(e) if e.is_connection_lost())
+    }
+
+    /// Lines listed under the message (what could not be done).
+    pub fn details(&self) -> &[String] {
+        match self {
+            Error::Incomplete { details, .. } => details,
+            _ => &[],
+        }
+    }
+
     /// The FTP server's own words, when it sent any.
     pub fn server_said(&self) -> Option<String> {
         match self {
-            Error::Ftp(ftp::Error::Reply { reply, .. } | ftp::Error::LoginIncorrect(reply)) => {
+            Error::Ftp(ftp::Error::Reply { reply, .. } | ftp::Error::LoginIncorrect(reply))
+            | Error::Refused(ftp::Error::Reply { reply, .. }) => {
                 Some(format!("{} {}", reply.code, reply.text()))
             }
             _ => None,
         }
     }
 }
+
+/// Whether the server's words say the path is not there.
+fn says_missing(e: &ftp::Error) -> bool {
+    let ftp::Error::Reply { reply, .. } = e else {
+        return false;
+    };
+    let text = reply.text().to_ascii_lowercase();
+    MISSING_WORDS.iter().any(|w| text.contains(w))
+}
+
+/// Words servers use for "no such file" whatever the code.
+const MISSING_WORDS: &[&str] = &["no such", "not found", "not exist", "doesn't exist"];
 
 /// Maps an FTP error: 530 → 403, 550 → 404 or 403 by text, 552 → 507,
 /// connection problems → 502, timeouts → 504.
@@ -117,7 +163,7 @@ fn ftp_status(e: &ftp::Error) -> u16 {
             let said = |words: &[&str]| words.iter().any(|w| text.contains(w));
             if said(&["permission", "denied", "not allowed", "access"]) {
                 403
-            } else if said(&["no such", "not found", "not exist", "doesn't exist"]) {
+            } else if said(MISSING_WORDS) {
                 404
             } else {
                 match reply.code {
@@ -137,7 +183,8 @@ fn ftp_status(e: &ftp::Error) -> u16 {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Ftp(e) => match e {
+            Error::Refused(_) if self.status() == 403 => write!(f, "The FTP server refused this."),
+            Error::Ftp(e) | Error::Refused(e) => match e {
                 ftp::Error::Reply { .. } if ftp_status(e) == 404 => {
                     write!(f, "No such file or folder on the FTP server.")
                 }
@@ -149,6 +196,7 @@ impl fmt::Display for Error {
                 }
                 _ => write!(f, "{}", capitalize(&e.to_string())),
             },
+
             Error::BadRequest(m) => write!(f, "{}", capitalize(m)),
             Error::Csrf => write!(
                 f,
@@ -157,7 +205,10 @@ impl fmt::Display for Error {
             Error::NotLoggedIn => write!(f, "Your session ended; please log in again."),
             Error::NotFound => write!(f, "There is no such page."),
             Error::Method => write!(f, "This address does not accept that method."),
-            Error::Conflict(m) | Error::Busy(m) | Error::Internal(m) => write!(f, "{m}"),
+            Error::Conflict(m) | Error::Busy(m) | Error::Internal(m) | Error::Missing(m) => {
+                write!(f, "{m}")
+            }
+            Error::Incomplete { message, .. } => write!(f, "{message}"),
             Error::Upload(e) => write!(f, "{}", capitalize(&e.to_string())),
             Error::Stopping => write!(
                 f,
@@ -214,5 +265,24 @@ mod tests {
             Some("550 gone")
         );
         assert!(reply(550, "gone").to_string().contains("No such file"));
+    }
+
+    #[test]
+    fn a_refused_change_is_forbidden_unless_the_server_says_missing() {
+        let refused = |code, text| match reply(code, text) {
+            Error::Ftp(e) => Error::Refused(e),
+            _ => unreachable!(),
+        };
+        let e = refused(550, "Create directory operation failed.");
+        assert_eq!(e.status(), 403);
+        assert_eq!(e.to_string(), "The FTP server refused this.");
+        assert_eq!(
+            e.server_said().as_deref(),
+            Some("550 Create directory operation failed.")
+        );
+        assert_eq!(refused(550, "No such file or directory").status(), 404);
+        assert_eq!(refused(550, "Permission denied").status(), 403);
+        assert_eq!(refused(552, "Quota exceeded").status(), 507);
+        assert_eq!(refused(421, "Bye").status(), 502);
     }
 }

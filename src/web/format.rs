@@ -1,7 +1,7 @@
 //! # Display formats
 //!
-//! Sizes and times as people read them ("1.5 MiB", "2026-11-28 14:03"),
-//! with the exact forms that go in `title` attributes and JSON.
+//! Sizes and times as people read them ("1.5 MiB", "3 minutes ago"), with
+//! the exact forms that go in `title` attributes and JSON.
 
 use crate::ftp::list::days_from_civil;
 
@@ -44,7 +44,9 @@ fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Inverse of days_from_civil: find the year, then the day of the year.
-    let mut year = 1970 + days.div_euclid(366);
+    // The first guess must not be past the year: 366-day years going
+    // forward, 365-day years going back.
+    let mut year = 1970 + days.div_euclid(if days < 0 { 365 } else { 366 });
     while days_from_civil(year + 1, 1, 1) <= days {
         year += 1;
     }
@@ -75,6 +77,34 @@ pub fn iso_time(secs: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// "just now", "3 minutes ago", "yesterday", "12 days ago"; older (and
+/// future: a server clock ahead of ours) times as the date, "2025-03-14".
+/// `now` is a parameter so tests fix the clock.
+pub fn relative_time(secs: i64, now: i64) -> String {
+    const MINUTE: i64 = 60;
+    const HOUR: i64 = 60 * MINUTE;
+    const DAY: i64 = 24 * HOUR;
+    let ago = now.saturating_sub(secs);
+    let plural = |n: i64, unit: &str| match n {
+        1 => format!("1 {unit} ago"),
+        n => format!("{n} {unit}s ago"),
+    };
+    if (-MINUTE..MINUTE).contains(&ago) {
+        // A minute of clock skew between ftpgate and the server still reads well.
+        "just now".into()
+    } else if (MINUTE..HOUR).contains(&ago) {
+        plural(ago / MINUTE, "minute")
+    } else if (HOUR..DAY).contains(&ago) {
+        plural(ago / HOUR, "hour")
+    } else if (DAY..2 * DAY).contains(&ago) {
+        "yesterday".into()
+    } else if (2 * DAY..=30 * DAY).contains(&ago) {
+        plural(ago / DAY, "day")
+    } else {
+        short_time(secs)[..10].to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +127,23 @@ mod tests {
         assert_eq!(short_time(1_709_214_300), "2024-02-29 13:45");
         assert_eq!(iso_time(-1), "1969-12-31T23:59:59Z");
         assert_eq!(iso_time(4_102_444_800), "2100-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn relative_times_read_as_words() {
+        let now = 1_709_214_300; // 2024-02-29 13:45 UTC
+        assert_eq!(relative_time(now, now), "just now");
+        assert_eq!(relative_time(now + 30, now), "just now");
+        assert_eq!(relative_time(now - 59, now), "just now");
+        assert_eq!(relative_time(now - 60, now), "1 minute ago");
+        assert_eq!(relative_time(now - 3 * 60 - 5, now), "3 minutes ago");
+        assert_eq!(relative_time(now - 3600, now), "1 hour ago");
+        assert_eq!(relative_time(now - 5 * 3600, now), "5 hours ago");
+        assert_eq!(relative_time(now - 86_400, now), "yesterday");
+        assert_eq!(relative_time(now - 2 * 86_400, now), "2 days ago");
+        assert_eq!(relative_time(now - 30 * 86_400, now), "30 days ago");
+        assert_eq!(relative_time(now - 31 * 86_400, now), "2024-01-29");
+        assert_eq!(relative_time(now + 3600, now), "2024-02-29");
+        assert_eq!(relative_time(i64::MIN, now), "0000-01-01");
     }
 }

@@ -19,10 +19,20 @@ use tiny_http::Request;
 
 /// Attributes of every cookie we set.
 const COOKIE_ATTRS: &str = "HttpOnly; SameSite=Strict; Path=/";
+/// The last host, port and user that logged in, to prefill the form (never
+/// the password): `h=<host>&p=<port>&u=<user>`, percent-encoded.
+const LAST_COOKIE: &str = "ftpgate_last";
+/// How long the browser keeps it: a year.
+const LAST_MAX_AGE: u32 = 365 * 24 * 3600;
+/// Longest host or user name remembered (and accepted back from the cookie).
+const LAST_MAX_LEN: usize = 255;
 
 /// `GET /login`.
-pub fn form(app: &App, ctx: &Ctx) -> Page {
+pub fn form(app: &App, req: &Request, ctx: &Ctx) -> Page {
     let mut form = prefilled(app);
+    if let Some(value) = cookie(req, LAST_COOKIE) {
+        remembered(&mut form, &value);
+    }
     let notice = if ctx.query.iter().any(|(k, _)| k == "expired") {
         Some("Your session ended; please log in again.")
     } else if ctx.query.iter().any(|(k, _)| k == "bye") {
@@ -55,6 +65,43 @@ fn prefilled(app: &App) -> LoginForm {
         form.host_locked = true;
     }
     form
+}
+
+/// Fills host, port and user from the `ftpgate_last` cookie; a value that
+/// does not look right is ignored. A locked server keeps its host and port.
+fn remembered(form: &mut LoginForm, value: &str) {
+    let fields = paths::parse_form(value.as_bytes());
+    let text = |name| {
+        field(&fields, name)
+            .filter(|v| !v.is_empty() && v.len() <= LAST_MAX_LEN)
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .filter(|v| !v.chars().any(char::is_control))
+            .map(str::to_string)
+    };
+    if !form.host_locked {
+        if let (Some(host), Some(port)) = (text("h"), text("p")) {
+            if port.parse::<u16>().is_ok_and(|p| p > 0) {
+                form.host = host;
+                form.port = port;
+            }
+        }
+    }
+    if let Some(user) = text("u") {
+        form.user = user;
+    }
+}
+
+/// The `Set-Cookie` value that remembers a successful login's server and user.
+fn remember(creds: &Credentials) -> Option<String> {
+    if creds.host.len() > LAST_MAX_LEN || creds.user.len() > LAST_MAX_LEN {
+        return None;
+    }
+    Some(format!(
+        "{LAST_COOKIE}=h={}&p={}&u={}; {COOKIE_ATTRS}; Max-Age={LAST_MAX_AGE}",
+        paths::encode_component(creds.host.as_bytes()),
+        creds.port,
+        paths::encode_component(creds.user.as_bytes())
+    ))
 }
 
 fn render(status: u16, layout: &Layout, form: LoginForm) -> Page {
@@ -128,6 +175,7 @@ pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
             return fail(shown, why);
         }
     };
+    let last = remember(&creds);
     let pool = Pool::new(app.config.max_connections_per_session);
     pool.put(client);
     let flash = format!("Connected to {} as {}", creds.host, creds.user);
@@ -142,7 +190,10 @@ pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
         text: flash,
     });
     let page = response::redirect(&paths::browse_url(&session.home));
-    let page = response::set_cookie(page, &format!("{COOKIE}={cookie_value}; {COOKIE_ATTRS}"));
+    let mut page = response::set_cookie(page, &format!("{COOKIE}={cookie_value}; {COOKIE_ATTRS}"));
+    if let Some(last) = last {
+        page = response::set_cookie(page, &last);
+    }
     Ok(response::set_cookie(
         page,
         &format!("{LOGIN_COOKIE}=; {COOKIE_ATTRS}; Max-Age=0"),
@@ -205,4 +256,74 @@ pub fn logout(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
         page,
         &format!("{COOKIE}=; {COOKIE_ATTRS}; Max-Age=0"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(host: &str, user: &str) -> Credentials {
+        Credentials {
+            host: host.into(),
+            port: 2121,
+            user: user.into(),
+            password: Secret::new(b"hunter2".to_vec()),
+        }
+    }
+
+    /// The cookie's value, as the browser sends it back.
+    fn value(set_cookie: &str) -> &str {
+        let pair = set_cookie.split(';').next().unwrap();
+        &pair[LAST_COOKIE.len() + 1..]
+    }
+
+    #[test]
+    fn remembers_host_port_and_user_but_never_the_password() {
+        let set = remember(&creds("fe80::1", "ann & \"bob\"")).unwrap();
+        assert!(!set.contains("hunter2"));
+        assert!(set.contains("HttpOnly; SameSite=Strict; Path=/; Max-Age=31536000"));
+        let v = value(&set);
+        assert!(
+            v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"%&=-._~".contains(&b)),
+            "{v}"
+        );
+        let mut form = LoginForm::default();
+        remembered(&mut form, v);
+        assert_eq!(
+            (form.host.as_str(), form.port.as_str()),
+            ("fe80::1", "2121")
+        );
+        assert_eq!(form.user, "ann & \"bob\"");
+    }
+
+    #[test]
+    fn a_locked_server_keeps_its_host_and_only_the_user_is_filled() {
+        let mut form = LoginForm {
+            host: "nas".into(),
+            port: "21".into(),
+            host_locked: true,
+            ..LoginForm::default()
+        };
+        remembered(&mut form, "h=evil&p=2121&u=ann");
+        assert_eq!((form.host.as_str(), form.port.as_str()), ("nas", "21"));
+        assert_eq!(form.user, "ann");
+    }
+
+    #[test]
+    fn odd_cookie_values_are_ignored() {
+        for v in [
+            "h=x&p=0&u=",
+            "h=x&p=99999",
+            "h=%0d%0a&p=21",
+            "garbage",
+            "u=%FF",
+        ] {
+            let mut form = LoginForm::default();
+            remembered(&mut form, v);
+            assert_eq!(form.host, "", "{v}");
+            assert_eq!(form.user, "", "{v}");
+        }
+        assert!(remember(&creds(&"h".repeat(300), "u")).is_none());
+    }
 }

@@ -13,6 +13,7 @@ pub mod error;
 mod format;
 pub mod listener;
 mod login;
+mod manage;
 pub mod multipart;
 pub mod paths;
 mod pipe;
@@ -21,6 +22,8 @@ pub mod response;
 mod routes;
 pub mod session;
 pub mod shutdown;
+mod sorting;
+mod tree;
 mod upload;
 pub mod views;
 

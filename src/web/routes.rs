@@ -4,11 +4,11 @@
 //! (session, CSRF, JSON or HTML), and the one place errors become responses.
 
 use super::error::{Error, Result};
-use super::response::{self, Page};
+use super::response::{self, json_string, Page};
 use super::session::{Session, COOKIE};
 use super::views::model::{ErrorPage, Layout};
 use super::views::pages;
-use super::{assets, browse, download, login, paths, upload, App};
+use super::{assets, browse, download, login, manage, paths, upload, App};
 use std::io::Read;
 use std::sync::Arc;
 use tiny_http::{Method, Request};
@@ -85,7 +85,7 @@ fn dispatch(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Reply> {
             None => response::redirect("/login").into(),
         },
         "/healthz" if get => response::text(200, "ok").into(),
-        "/login" if get => login::form(app, ctx).into(),
+        "/login" if get => login::form(app, req, ctx).into(),
         "/login" if post => login::submit(app, req, ctx)?.into(),
         "/logout" if post => login::logout(app, req, ctx)?.into(),
         "/download" if get => download::by_name(ctx)?.into(),
@@ -93,10 +93,23 @@ fn dispatch(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Reply> {
         _ if p.starts_with("/browse/") && get => browse::page(app, ctx)?,
         _ if p.starts_with("/download/") && get => Reply::Download(download::plan(req, ctx)?),
         _ if p.starts_with("/upload/") && post => upload::handle(app, req, ctx)?.into(),
+        _ if p.starts_with("/mkdir/") && post => manage::mkdir(app, req, ctx)?.into(),
+        _ if p.starts_with("/rename/") && get => manage::rename_page(app, ctx)?.into(),
+        _ if p.starts_with("/rename/") && post => manage::rename(app, req, ctx)?.into(),
+        _ if p.starts_with("/delete/") && get => manage::delete_page(app, ctx)?.into(),
+        _ if p.starts_with("/delete/") && post => manage::delete(app, req, ctx)?.into(),
         "/" | "/healthz" | "/login" | "/logout" | "/download" => return Err(Error::Method),
-        _ if ["/browse/", "/download/", "/upload/", "/assets/"]
-            .iter()
-            .any(|r| p.starts_with(r)) =>
+        _ if [
+            "/browse/",
+            "/download/",
+            "/upload/",
+            "/mkdir/",
+            "/rename/",
+            "/delete/",
+            "/assets/",
+        ]
+        .iter()
+        .any(|r| p.starts_with(r)) =>
         {
             return Err(Error::Method)
         }
@@ -162,7 +175,17 @@ pub fn error_reply(ctx: &Ctx, err: Error) -> Reply {
         crate::log_warn!("{} {}: {err}", ctx.method, ctx.path);
     }
     if ctx.json {
-        return response::json_error(status, &err.to_string()).into();
+        let details = err.details();
+        if details.is_empty() {
+            return response::json_error(status, &err.to_string()).into();
+        }
+        let lines: Vec<String> = details.iter().map(|d| json_string(d)).collect();
+        let body = format!(
+            "{{\"error\":{},\"details\":[{}]}}",
+            json_string(&err.to_string()),
+            lines.join(",")
+        );
+        return response::json(status, body).into();
     }
     if matches!(err, Error::NotLoggedIn) && ctx.method == Method::Get {
         return response::redirect("/login?expired=1").into();
@@ -176,6 +199,7 @@ pub fn error_reply(ctx: &Ctx, err: Error) -> Reply {
         title: err.title().to_string(),
         message: err.to_string(),
         server_said: err.server_said(),
+        details: err.details().to_vec(),
         back_href: back,
     };
     response::html(status, pages::error(&ctx.layout(err.title()), &page)).into()
@@ -197,6 +221,7 @@ pub fn stopping_page(req: &Request) -> Page {
             title: err.title().to_string(),
             message: err.to_string(),
             server_said: None,
+            details: Vec::new(),
             back_href: "/".into(),
         };
         let layout = Layout {
@@ -220,6 +245,7 @@ pub fn internal_error_page() -> Page {
                   other requests are not affected."
             .into(),
         server_said: None,
+        details: Vec::new(),
         back_href: "/".into(),
     };
     let layout = Layout {

@@ -39,6 +39,8 @@ impl Authenticator for OneUser {
 /// A running in-process server.
 pub struct Unftp {
     pub port: u16,
+    /// The directory it serves.
+    pub root: PathBuf,
 }
 
 /// Starts a server serving `root` on a free loopback port for one account.
@@ -52,6 +54,7 @@ pub fn start(root: PathBuf, user: &str, password: &str) -> Unftp {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
+    let served = root.clone();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -80,5 +83,5 @@ pub fn start(root: PathBuf, user: &str, password: &str) -> Unftp {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    Unftp { port }
+    Unftp { port, root: served }
 }

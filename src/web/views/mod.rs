@@ -9,7 +9,7 @@ pub mod model;
 pub mod pages;
 mod parts;
 
-pub use pages::{browse, error, login};
+pub use pages::{browse, confirm_delete, error, login, rename};
 
 #[cfg(test)]
 mod tests {
@@ -18,12 +18,12 @@ mod tests {
 
     /// A hostile string carrying `tag`, so each field's escaping is checked separately.
     fn evil(tag: &str) -> String {
-        format!("<script>alert({tag})</script> & \"q\"")
+        format!("<script>alert({tag})</script> & \"qq\"")
     }
 
     /// What `evil(tag)` must look like in the page.
     fn escaped(tag: &str) -> String {
-        format!("&lt;script&gt;alert({tag})&lt;/script&gt; &amp; &quot;q&quot;")
+        format!("&lt;script&gt;alert({tag})&lt;/script&gt; &amp; &quot;qq&quot;")
     }
 
     fn assert_escaped(html: &str, tags: &[&str]) {
@@ -34,7 +34,7 @@ mod tests {
             );
         }
         assert!(!html.contains("<script>alert"), "raw script in {html}");
-        assert!(!html.contains("\"q\""), "raw quote in {html}");
+        assert!(!html.contains("\"qq\""), "raw quote in {html}");
     }
 
     fn logged_in() -> Layout {
@@ -71,13 +71,19 @@ mod tests {
         EntryView {
             name: name.into(),
             kind,
+            icon: Icon::File,
             href: format!("/x/{}", name.len()),
             download_href: None,
             size_human: Some("1.5 MiB".into()),
             size_exact: Some("1,572,864 bytes".into()),
-            modified: Some("2026-11-28 14:03".into()),
+            size_bytes: Some(1_572_864),
+            modified: Some("3 minutes ago".into()),
+            modified_exact: Some("2026-11-28 14:03 UTC".into()),
             modified_iso: Some("2026-11-28T14:03:00Z".into()),
+            modified_secs: Some(1_795_874_580),
             link_target: None,
+            rename_href: format!("/rename/x/{}", name.len()),
+            delete_href: format!("/delete/x/{}", name.len()),
         }
     }
 
@@ -97,9 +103,35 @@ mod tests {
                 crumb("music", "/browse/pub/music/"),
             ],
             parent_href: Some("/browse/pub/".into()),
+            total: entries.len(),
             entries,
+            headers: vec![
+                SortHeader {
+                    label: "Name",
+                    class: "name",
+                    href: "?sort=name&order=desc".into(),
+                    aria_sort: Some("ascending"),
+                },
+                SortHeader {
+                    label: "Size",
+                    class: "size",
+                    href: "?sort=size&order=desc".into(),
+                    aria_sort: None,
+                },
+                SortHeader {
+                    label: "Modified",
+                    class: "modified",
+                    href: "?sort=modified&order=desc".into(),
+                    aria_sort: None,
+                },
+            ],
+            q: String::new(),
+            sort: "name",
+            order: "asc",
+            href: "/browse/pub/music/".into(),
             csrf: "tok123".into(),
             upload_action: "/upload/pub/music/".into(),
+            mkdir_action: "/mkdir/pub/music/".into(),
             cwd: "/pub/music".into(),
             json_href: "/browse/pub/music/?format=json".into(),
         }
@@ -111,8 +143,63 @@ mod tests {
             title: "Not found".into(),
             message: "There is no such file.".into(),
             server_said: Some("550 No such file or directory.".into()),
+            details: Vec::new(),
             back_href: "/browse/pub/".into(),
         }
+    }
+
+    fn confirm(recursive: bool) -> DeleteConfirm {
+        DeleteConfirm {
+            name: "old".into(),
+            path: "/pub/old".into(),
+            kind: EntryKind::Dir,
+            files: 12,
+            folders: 1,
+            recursive,
+            action: "/delete/pub/old".into(),
+            csrf: "tok123".into(),
+            back_href: "/browse/pub/".into(),
+        }
+    }
+
+    fn rename_form() -> RenameForm {
+        RenameForm {
+            name: "a.txt".into(),
+            path: "/pub/a.txt".into(),
+            action: "/rename/pub/a.txt".into(),
+            csrf: "tok123".into(),
+            back_href: "/browse/pub/".into(),
+        }
+    }
+
+    #[test]
+    fn delete_confirmation_says_how_much_goes_and_posts_recursive() {
+        let html = pages::confirm_delete(&logged_in(), &confirm(true)).into_string();
+        assert!(html.contains("Delete this folder and everything in it?"));
+        assert!(html.contains("It holds 12 files and 1 folder."));
+        assert!(html.contains("method=\"post\" action=\"/delete/pub/old\""));
+        assert!(html.contains("name=\"recursive\" value=\"1\""));
+        assert!(html.contains("href=\"/browse/pub/\">Cancel</a>"));
+        let html = pages::confirm_delete(&logged_in(), &confirm(false)).into_string();
+        assert!(html.contains("Delete this empty folder?"));
+        assert!(!html.contains("recursive"));
+        let mut evil_one = confirm(true);
+        evil_one.name = evil("cname");
+        evil_one.path = evil("cpath");
+        let html = pages::confirm_delete(&logged_in(), &evil_one).into_string();
+        assert_escaped(&html, &["cname", "cpath"]);
+    }
+
+    #[test]
+    fn rename_form_is_prefilled_labelled_and_escaped() {
+        let html = pages::rename(&logged_in(), &rename_form()).into_string();
+        assert!(html.contains("method=\"post\" action=\"/rename/pub/a.txt\""));
+        assert!(html.contains("for=\"rename-to\""));
+        assert!(html.contains("name=\"to\" value=\"a.txt\""));
+        let mut evil_one = rename_form();
+        evil_one.name = evil("rname");
+        let html = pages::rename(&logged_in(), &evil_one).into_string();
+        assert_escaped(&html, &["rname"]);
     }
 
     /// One of each page, logged in (`true`) and out.
@@ -135,6 +222,8 @@ mod tests {
             (false, pages::browse(&out, &listing(vec![]))),
             (true, pages::error(&inn, &error_page())),
             (false, pages::error(&out, &error_page())),
+            (true, pages::confirm_delete(&inn, &confirm(true))),
+            (true, pages::rename(&inn, &rename_form())),
         ]
         .into_iter()
         .map(|(logged_in, html)| (logged_in, html.into_string()))
@@ -358,7 +447,10 @@ mod tests {
         assert!(html.contains("<time datetime=\"2026-11-28T14:03:00Z\""));
         for col in ["Name", "Size", "Modified"] {
             assert!(
-                html.contains(&format!(" scope=\"col\">{col}</th>")),
+                html.contains(&format!(
+                    "class=\"sort\" href=\"?sort={}&amp;order=desc\">{col}</a></th>",
+                    col.to_lowercase()
+                )),
                 "{col}"
             );
         }

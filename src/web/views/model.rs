@@ -51,7 +51,7 @@ pub struct Crumb {
     pub href: String,
 }
 
-/// What an entry is, for the icon and the link.
+/// What an entry is, for the link and the row's `data-kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
     Dir,
@@ -62,12 +62,65 @@ pub enum EntryKind {
     Other,
 }
 
+impl EntryKind {
+    /// The word in `data-kind`, row classes and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Dir => "dir",
+            EntryKind::File => "file",
+            EntryKind::Symlink => "link",
+            EntryKind::Other => "other",
+        }
+    }
+}
+
+/// Which symbol of the icon sprite (`assets/icons.svg`) an entry shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Icon {
+    Folder,
+    File,
+    Link,
+    Image,
+    Archive,
+    Text,
+    Other,
+}
+
+impl Icon {
+    /// The symbol's id in the sprite, also the icon's class suffix.
+    pub fn id(self) -> &'static str {
+        match self {
+            Icon::Folder => "dir",
+            Icon::File => "file",
+            Icon::Link => "link",
+            Icon::Image => "image",
+            Icon::Archive => "archive",
+            Icon::Text => "text",
+            Icon::Other => "other",
+        }
+    }
+
+    /// What a screen reader says for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Icon::Folder => "Folder",
+            Icon::File => "File",
+            Icon::Link => "Link",
+            Icon::Image => "Image",
+            Icon::Archive => "Archive",
+            Icon::Text => "Text file",
+            Icon::Other => "Other",
+        }
+    }
+}
+
 /// One row of a listing.
 #[derive(Debug, Clone)]
 pub struct EntryView {
     /// The name, decoded lossily for display.
     pub name: String,
     pub kind: EntryKind,
+    pub icon: Icon,
     /// Browse link for directories (and symlinks), download link for files.
     pub href: String,
     /// For symlinks: the download link, since a link may point to a file.
@@ -75,10 +128,31 @@ pub struct EntryView {
     /// "1.5 MiB"; exact bytes go in `size_exact` for the `title`.
     pub size_human: Option<String>,
     pub size_exact: Option<String>,
-    /// "2026-11-28 14:03" (UTC) and the full ISO 8601 form for `title`/`datetime`.
+    /// Bytes, for `data-size` (the script sorts and filters rows with it).
+    pub size_bytes: Option<u64>,
+    /// "3 minutes ago", the exact "2026-11-28 14:03 UTC" for `title`, the
+    /// ISO 8601 form for `datetime`, and Unix seconds for `data-modified`.
     pub modified: Option<String>,
+    pub modified_exact: Option<String>,
     pub modified_iso: Option<String>,
+    pub modified_secs: Option<i64>,
     pub link_target: Option<String>,
+    /// `GET /rename/<path>` and `GET /delete/<path>`: the pages that work without JS.
+    pub rename_href: String,
+    pub delete_href: String,
+}
+
+/// A sortable column header.
+#[derive(Debug, Clone)]
+pub struct SortHeader {
+    /// "Name", "Size", "Modified".
+    pub label: &'static str,
+    /// The `th` class: `name`, `size`, `modified`.
+    pub class: &'static str,
+    /// `?sort=size&order=desc` (keeps the filter).
+    pub href: String,
+    /// `ascending`/`descending` on the current column.
+    pub aria_sort: Option<&'static str>,
 }
 
 /// A directory page.
@@ -88,11 +162,22 @@ pub struct Listing {
     pub path: String,
     pub crumbs: Vec<Crumb>,
     pub parent_href: Option<String>,
-    /// Directories first, then files; already sorted.
+    /// Directories first, then files; already sorted and filtered.
     pub entries: Vec<EntryView>,
+    /// Entries in the folder before the filter.
+    pub total: usize,
+    pub headers: Vec<SortHeader>,
+    /// The filter text (`?q=`), and the sort to keep when filtering.
+    pub q: String,
+    pub sort: &'static str,
+    pub order: &'static str,
+    /// This listing's URL, the filter form's action.
+    pub href: String,
     pub csrf: String,
     /// `POST` target of the upload form (`/upload/<dir>/`).
     pub upload_action: String,
+    /// `POST` target of the new-folder form (`/mkdir/<dir>/`).
+    pub mkdir_action: String,
     /// The current directory, as the hidden `cwd` of the download-by-name form.
     pub cwd: String,
     /// Link to the same listing as JSON.
@@ -109,6 +194,38 @@ pub struct ErrorPage {
     pub message: String,
     /// The FTP server's own reply text, shown as is (escaped).
     pub server_said: Option<String>,
+    /// A list under the message (what a recursive delete could not remove).
+    pub details: Vec<String>,
     /// Where to go from here (the listing, or the login page).
+    pub back_href: String,
+}
+
+/// The "really delete?" page, the no-JavaScript confirmation.
+#[derive(Debug, Clone)]
+pub struct DeleteConfirm {
+    /// The name and full path, for display.
+    pub name: String,
+    pub path: String,
+    pub kind: EntryKind,
+    /// For a folder: what is inside it (recursively).
+    pub files: usize,
+    pub folders: usize,
+    /// A non-empty folder: the form sends `recursive=1`.
+    pub recursive: bool,
+    /// `POST /delete/<path>`.
+    pub action: String,
+    pub csrf: String,
+    /// The folder holding it (Cancel).
+    pub back_href: String,
+}
+
+/// The rename/move form page, the no-JavaScript way to rename.
+#[derive(Debug, Clone)]
+pub struct RenameForm {
+    pub name: String,
+    pub path: String,
+    /// `POST /rename/<path>`.
+    pub action: String,
+    pub csrf: String,
     pub back_href: String,
 }

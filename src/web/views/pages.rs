@@ -1,11 +1,12 @@
 //! # Pages
 //!
-//! The three pages handlers render: login, browse and error. Each takes the
-//! shared [`Layout`] and its own view model and returns finished HTML; every
-//! user-controlled string goes through maud's escaping.
+//! The pages handlers render: login, browse, the delete confirmation, the
+//! rename form and errors. Each takes the shared [`Layout`] and its own view
+//! model and returns finished HTML; every user-controlled string goes
+//! through maud's escaping.
 
 use super::layout::page;
-use super::model::{ErrorPage, Layout, Listing, LoginForm};
+use super::model::{DeleteConfirm, EntryKind, ErrorPage, Layout, Listing, LoginForm, RenameForm};
 use super::parts;
 use maud::{html, Markup};
 
@@ -113,6 +114,9 @@ pub fn error(layout: &Layout, err: &ErrorPage) -> Markup {
         section.card.narrow.error-page aria-labelledby="error-title" {
             h1 #error-title { span.status { (err.status) } " " (err.title) }
             p { (err.message) }
+            @if !err.details.is_empty() {
+                ul.details { @for d in &err.details { li { (d) } } }
+            }
             @if let Some(said) = &err.server_said {
                 div.server-said {
                     p { "The server said:" }
@@ -123,6 +127,77 @@ pub fn error(layout: &Layout, err: &ErrorPage) -> Markup {
         }
     };
     page(layout, "page-error", content)
+}
+
+/// "Really delete?": what will go, a Delete button and a way back. A
+/// non-empty folder says how much is inside and posts `recursive=1`.
+pub fn confirm_delete(layout: &Layout, c: &DeleteConfirm) -> Markup {
+    let heading = match (c.kind, c.recursive) {
+        (EntryKind::Dir, true) => "Delete this folder and everything in it?",
+        (EntryKind::Dir, false) => "Delete this empty folder?",
+        (EntryKind::Symlink, _) => "Delete this link?",
+        _ => "Delete this file?",
+    };
+    let content = html! {
+        section.card.narrow aria-labelledby="confirm-title" {
+            h1 #confirm-title { (heading) }
+            p.confirm-name { strong { (c.name) } br; span.muted { (c.path) } }
+            @if c.recursive {
+                p.warning {
+                    "It holds " (count(c.files, "file")) " and " (count(c.folders, "folder"))
+                    ". All of them will be deleted from the FTP server; this cannot be undone."
+                }
+            } @else if c.kind == EntryKind::Symlink {
+                p { "Only the link goes; what it points to stays." }
+            } @else {
+                p { "This cannot be undone." }
+            }
+            form.confirm-delete.actions method="post" action=(c.action) {
+                input type="hidden" name="csrf" value=(c.csrf);
+                @if c.recursive {
+                    input type="hidden" name="recursive" value="1";
+                }
+                button.button.danger type="submit" autofocus {
+                    @if c.recursive { "Delete everything" } @else { "Delete" }
+                }
+                a.button href=(c.back_href) { "Cancel" }
+            }
+        }
+    };
+    page(layout, "page-confirm", content)
+}
+
+/// The rename/move form: a new name, or a full path to move the entry.
+pub fn rename(layout: &Layout, r: &RenameForm) -> Markup {
+    let content = html! {
+        section.card.narrow aria-labelledby="rename-title" {
+            h1 #rename-title { "Rename or move" }
+            p.confirm-name { strong { (r.name) } br; span.muted { (r.path) } }
+            form.rename-form.stack method="post" action=(r.action) {
+                input type="hidden" name="csrf" value=(r.csrf);
+                div.field {
+                    label for="rename-to" { "New name" }
+                    input #rename-to type="text" name="to" value=(r.name) required autofocus
+                        autocomplete="off" autocapitalize="off" spellcheck="false"
+                        aria-describedby="rename-hint";
+                    p #rename-hint .hint { "A new name in the same folder, or a full path starting with / to move it." }
+                }
+                div.actions {
+                    button.button.primary type="submit" { "Rename" }
+                    a.button href=(r.back_href) { "Cancel" }
+                }
+            }
+        }
+    };
+    page(layout, "page-rename", content)
+}
+
+/// "1 file", "12 folders".
+fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
 }
 
 /// Words for the way back, from where it leads.

@@ -1,48 +1,31 @@
 //! # Partials
 //!
-//! The pieces the browse page is built from: breadcrumbs, the entry table and
-//! its rows, the upload and download-by-name forms, and the small line icons.
-//! Icons are plain SVG markup (no data URIs: the CSP allows images from 'self' only).
+//! The pieces the browse page is built from: breadcrumbs, the toolbar (new
+//! folder, filter), the sortable entry table and its rows, the upload and
+//! download-by-name forms, and icons from the embedded sprite
+//! (`assets/icons.svg`, referenced by `<use>`: the CSP allows 'self' only).
 
-use super::model::{Crumb, EntryKind, EntryView, Listing};
+use super::model::{Crumb, EntryKind, EntryView, Icon, Listing};
+use crate::web::assets;
 use maud::{html, Markup};
 
-/// Partial: a small line icon for an entry kind, labelled for screen readers.
-pub(super) fn kind_icon(kind: EntryKind) -> Markup {
-    let (class, label) = match kind {
-        EntryKind::Dir => ("icon icon-dir", "Folder"),
-        EntryKind::File => ("icon icon-file", "File"),
-        EntryKind::Symlink => ("icon icon-link", "Link"),
-        EntryKind::Other => ("icon icon-other", "Other"),
-    };
+/// Partial: an icon from the sprite, labelled for screen readers.
+pub(super) fn icon(icon: Icon) -> Markup {
+    let class = format!("icon icon-{}", icon.id());
+    let href = format!("{}#{}", assets::url("icons.svg"), icon.id());
     html! {
-        svg class=(class) viewBox="0 0 20 20" role="img" aria-label=(label) focusable="false" {
-            @match kind {
-                EntryKind::Dir => {
-                    path d="M2 5.5A1.5 1.5 0 0 1 3.5 4h4l2 2h7A1.5 1.5 0 0 1 18 7.5v7a1.5 1.5 0 0 1-1.5 1.5h-13A1.5 1.5 0 0 1 2 14.5z" {}
-                }
-                EntryKind::File => {
-                    path d="M5 2.75h6.5l3.5 3.5v11H5z" {}
-                    path d="M11.5 2.75v3.5H15" {}
-                }
-                EntryKind::Symlink => {
-                    path d="M5 2.75h6.5l3.5 3.5v11H5z" {}
-                    path d="M8 14v-2a2 2 0 0 1 2-2h3m-1.75-1.75L13 10l-1.75 1.75" {}
-                }
-                EntryKind::Other => {
-                    path d="M5 2.75h10v14.5H5z" stroke-dasharray="2 2" {}
-                    path d="M8.5 8.5a1.5 1.5 0 1 1 2 1.4c-.4.2-.5.5-.5.9v.4M10 13.5v.01" {}
-                }
-            }
+        svg class=(class) viewBox="0 0 20 20" role="img" aria-label=(icon.label()) focusable="false" {
+            use href=(href) {}
         }
     }
 }
 
-/// Partial: an arrow pointing up, for the "Up" link.
+/// Partial: an arrow pointing up, for the "Up" link (decorative).
 fn up_icon() -> Markup {
+    let href = format!("{}#up", assets::url("icons.svg"));
     html! {
         svg.icon viewBox="0 0 20 20" aria-hidden="true" focusable="false" {
-            path d="M10 16V4m-5 5 5-5 5 5" {}
+            use href=(href) {}
         }
     }
 }
@@ -66,34 +49,70 @@ pub(super) fn breadcrumbs(crumbs: &[Crumb]) -> Markup {
     }
 }
 
-/// Partial: the bar above the table: "Up", the entry count, the JSON link.
+/// Partial: the bar above the table: "Up", the new-folder and filter forms,
+/// the entry count, the JSON link.
 pub(super) fn toolbar(listing: &Listing) -> Markup {
-    let count = listing.entries.len();
     html! {
         div.toolbar {
             @if let Some(parent) = &listing.parent_href {
                 a.button href=(parent) { (up_icon()) "Up" }
             }
-            span.count { (count) @if count == 1 { " item" } @else { " items" } }
+            form.mkdir.inline method="post" action=(listing.mkdir_action) {
+                input type="hidden" name="csrf" value=(listing.csrf);
+                label for="mkdir-name" { "New folder" }
+                input #mkdir-name type="text" name="name" required autocomplete="off"
+                    autocapitalize="off" spellcheck="false";
+                button.button type="submit" { "Create" }
+            }
+            form.filter.inline method="get" action=(listing.href) role="search" {
+                label for="filter-q" { "Filter" }
+                input #filter-q type="search" name="q" value=(listing.q) autocomplete="off"
+                    autocapitalize="off" spellcheck="false";
+                input type="hidden" name="sort" value=(listing.sort);
+                input type="hidden" name="order" value=(listing.order);
+                button.button.filter-submit type="submit" { "Filter" }
+            }
+            span.count aria-live="polite" { (count_text(listing)) }
             a.json href=(listing.json_href) type="application/json" { "JSON" }
         }
     }
 }
 
-/// Partial: the entry table, or a clear message when the folder is empty.
+/// "10 items", or "3 of 10 items" when a filter is on.
+fn count_text(listing: &Listing) -> String {
+    let items = |n: usize| if n == 1 { "item" } else { "items" };
+    if listing.q.is_empty() {
+        format!("{} {}", listing.total, items(listing.total))
+    } else {
+        format!(
+            "{} of {} {}",
+            listing.entries.len(),
+            listing.total,
+            items(listing.total)
+        )
+    }
+}
+
+/// Partial: the entry table, or a clear message when the folder is empty or
+/// nothing matches the filter.
 pub(super) fn entries(listing: &Listing) -> Markup {
     html! {
-        @if listing.entries.is_empty() {
+        @if listing.total == 0 {
             p.empty { "This folder is empty." }
+        } @else if listing.entries.is_empty() {
+            p.empty { "No names match “" (listing.q) "”. " a href=(listing.href) { "Show all" } }
         } @else {
             div.table-wrap {
                 table.listing {
                     caption.visually-hidden { "Contents of " (listing.path) }
                     thead {
                         tr {
-                            th.name scope="col" { "Name" }
-                            th.size scope="col" { "Size" }
-                            th.modified scope="col" { "Modified" }
+                            @for h in &listing.headers {
+                                th class=(h.class) scope="col" aria-sort=[h.aria_sort] {
+                                    a.sort href=(h.href) { (h.label) }
+                                }
+                            }
+                            th.actions scope="col" { span.visually-hidden { "Actions" } }
                         }
                     }
                     tbody {
@@ -107,19 +126,18 @@ pub(super) fn entries(listing: &Listing) -> Markup {
     }
 }
 
-/// Partial: one row: icon, name link (a download for files), size, time.
+/// Partial: one row: icon, name link (a download for files), size, time,
+/// and the rename and delete links. The `data-*` attributes carry the raw
+/// values for the script (filtering as you type).
 fn entry_row(e: &EntryView) -> Markup {
-    let row_class = match e.kind {
-        EntryKind::Dir => "entry dir",
-        EntryKind::File => "entry file",
-        EntryKind::Symlink => "entry link",
-        EntryKind::Other => "entry other",
-    };
+    let row_class = format!("entry {}", e.kind.as_str());
     html! {
-        tr class=(row_class) {
+        tr class=(row_class) data-name=(e.name) data-kind=(e.kind.as_str())
+            data-size=(e.size_bytes.map(|s| s.to_string()).unwrap_or_default())
+            data-modified=(e.modified_secs.map(|s| s.to_string()).unwrap_or_default()) {
             td.name {
                 div.name-cell {
-                    (kind_icon(e.kind))
+                    (icon(e.icon))
                     div.name-text {
                         a.entry-name href=(e.href) download[e.kind == EntryKind::File] { (e.name) }
                         @if e.kind == EntryKind::Symlink {
@@ -138,8 +156,12 @@ fn entry_row(e: &EntryView) -> Markup {
             }
             td.modified {
                 @if let Some(modified) = &e.modified {
-                    time datetime=[e.modified_iso.as_deref()] title=[e.modified_iso.as_deref()] { (modified) }
+                    time datetime=[e.modified_iso.as_deref()] title=[e.modified_exact.as_deref()] { (modified) }
                 }
+            }
+            td.actions {
+                a.action.action-rename href=(e.rename_href) aria-label={ "Rename " (e.name) } { "Rename" }
+                a.action.action-delete href=(e.delete_href) aria-label={ "Delete " (e.name) } { "Delete" }
             }
         }
     }
@@ -152,7 +174,7 @@ pub(super) fn upload_form(listing: &Listing) -> Markup {
     html! {
         section.card.upload aria-labelledby="upload-title" {
             h2 #upload-title { "Upload files here" }
-            form.stack method="post" action=(listing.upload_action) enctype="multipart/form-data" {
+            form.stack.upload-form method="post" action=(listing.upload_action) enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(listing.csrf);
                 label.check {
                     input type="checkbox" name="overwrite" value="1";

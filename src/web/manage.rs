@@ -1,0 +1,355 @@
+//! # Managing files
+//!
+//! New folder (`POST /mkdir/<dir>/`), rename or move (`GET`/`POST
+//! /rename/<path>`) and delete (`GET`/`POST /delete/<path>`). The GET routes
+//! are the pages that work without JavaScript: the rename form and the
+//! "really delete?" confirmation; JSON clients get a preview from the
+//! latter. Each change checks first what is there, so an existing name is
+//! never replaced (many servers' RNTO would silently overwrite) and a
+//! non-empty folder is only removed when asked for, after a confirmation
+//! that says how much goes.
+
+use super::error::{Error, Result};
+use super::paths::{self, field};
+use super::pool::{self, Lease};
+use super::response::{self, json_string, Page};
+use super::routes::{check_csrf, read_form, Ctx};
+use super::session::Session;
+use super::tree::{self, Count};
+use super::views::model::{DeleteConfirm, EntryKind, Flash, FlashKind, RenameForm};
+use super::views::pages;
+use super::App;
+use crate::ftp::{Client, Entry, Kind};
+use tiny_http::Request;
+
+/// `POST /mkdir/<dir>/` with `name`.
+pub fn mkdir(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+    let session = ctx.session()?;
+    let dir = paths::decode(&ctx.path["/mkdir".len()..])?;
+    let form = read_form(req)?;
+    check_csrf(req, session, field(&form, "csrf"))?;
+    let name = field(&form, "name").unwrap_or(b"");
+    paths::check_name(name)?;
+    let target = paths::join(&dir, name);
+    with_client(app, session, |c| {
+        if find(c, &target)?.is_some() {
+            return Err(Error::Conflict(format!(
+                "“{}” already exists here.",
+                shown(name)
+            )));
+        }
+        c.mkd(&target).map_err(Error::Refused)
+    })?;
+    let message = format!("Created folder “{}”", shown(name));
+    Ok(done(ctx, session, &dir, &target, message, ""))
+}
+
+/// `GET /rename/<path>`: the rename form.
+pub fn rename_page(app: &App, ctx: &Ctx) -> Result<Page> {
+    let session = ctx.session()?;
+    let path = changeable(&ctx.path["/rename".len()..], "renamed")?;
+    with_client(app, session, |c| existing(c, &path))?;
+    let (dir, name) = paths::split(&path);
+    let form = RenameForm {
+        name: shown(&name),
+        path: shown(&path),
+        action: format!("/rename{}", paths::encode(&path)),
+        csrf: session.csrf.clone(),
+        back_href: paths::browse_url(&dir),
+    };
+    let layout = ctx.layout(&format!("Rename {}", form.name));
+    Ok(response::html(200, pages::rename(&layout, &form)))
+}
+
+/// `POST /rename/<path>` with `to`: a new name in the same folder, or an
+/// absolute path to move it.
+pub fn rename(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+    let session = ctx.session()?;
+    let path = changeable(&ctx.path["/rename".len()..], "renamed")?;
+    let form = read_form(req)?;
+    check_csrf(req, session, field(&form, "csrf"))?;
+    let (dir, name) = paths::split(&path);
+    let to = field(&form, "to").unwrap_or(b"");
+    let dest = destination(&dir, to)?;
+    if dest == path {
+        return Err(Error::BadRequest(
+            "the new name is the same as the old one".into(),
+        ));
+    }
+    with_client(app, session, |c| {
+        let entry = existing(c, &path)?;
+        if entry.kind == Kind::Dir && dest.starts_with(&paths::join(&path, b"")) {
+            return Err(Error::BadRequest(
+                "a folder cannot be moved into itself".into(),
+            ));
+        }
+        if find(c, &dest)?.is_some() {
+            return Err(Error::Conflict(format!(
+                "“{}” already exists; choose another name or delete it first.",
+                shown(&dest)
+            )));
+        }
+        c.rename(&path, &dest).map_err(Error::Refused)
+    })?;
+    let (dest_dir, dest_name) = paths::split(&dest);
+    let message = if dest_dir == dir {
+        format!("Renamed “{}” to “{}”", shown(&name), shown(&dest_name))
+    } else {
+        format!("Moved “{}” to {}", shown(&name), shown(&dest))
+    };
+    Ok(done(ctx, session, &dir, &dest, message, ""))
+}
+
+/// Where `to` (a plain name, or an absolute path) puts an entry of `dir`.
+fn destination(dir: &[u8], to: &[u8]) -> Result<Vec<u8>> {
+    if to.starts_with(b"/") {
+        let dest = paths::resolve(b"/", to)?;
+        if dest == b"/" {
+            return Err(Error::BadRequest(
+                "the new path must name a file or folder".into(),
+            ));
+        }
+        Ok(dest)
+    } else {
+        paths::check_name(to)?;
+        Ok(paths::join(dir, to))
+    }
+}
+
+/// `GET /delete/<path>`: the confirmation page, or for JSON a preview of
+/// what would go: `{"path","name","type","empty","files","folders"}`.
+pub fn delete_page(app: &App, ctx: &Ctx) -> Result<Page> {
+    let session = ctx.session()?;
+    let path = changeable(&ctx.path["/delete".len()..], "deleted")?;
+    let (entry, inside) = with_client(app, session, |c| {
+        let entry = existing(c, &path)?;
+        let inside = match entry.kind {
+            Kind::Dir => tree::count(c, &path)?,
+            _ => Count::default(),
+        };
+        Ok((entry, inside))
+    })?;
+    let (dir, name) = paths::split(&path);
+    let kind = entry_kind(&entry.kind);
+    if ctx.json {
+        let body = format!(
+            "{{\"path\":{},\"name\":{},\"type\":\"{}\",\"empty\":{},\"files\":{},\"folders\":{}}}",
+            json_string(&shown(&path)),
+            json_string(&shown(&name)),
+            kind.as_str(),
+            inside == Count::default(),
+            inside.files,
+            inside.folders
+        );
+        return Ok(response::json(200, body));
+    }
+    let confirm = DeleteConfirm {
+        name: shown(&name),
+        path: shown(&path),
+        kind,
+        files: inside.files,
+        folders: inside.folders,
+        recursive: inside != Count::default(),
+        action: format!("/delete{}", paths::encode(&path)),
+        csrf: session.csrf.clone(),
+        back_href: paths::browse_url(&dir),
+    };
+    let layout = ctx.layout(&format!("Delete {}", confirm.name));
+    Ok(response::html(
+        200,
+        pages::confirm_delete(&layout, &confirm),
+    ))
+}
+
+/// `POST /delete/<path>`: a file, a link or an empty folder; a folder with
+/// everything in it only with `recursive=1`.
+pub fn delete(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+    let session = ctx.session()?;
+    let path = changeable(&ctx.path["/delete".len()..], "deleted")?;
+    let form = read_form(req)?;
+    check_csrf(req, session, field(&form, "csrf"))?;
+    let recursive = matches!(field(&form, "recursive"), Some(b"1" | b"on"));
+    let (dir, name) = paths::split(&path);
+    let name = shown(&name);
+    let (message, extra) = with_client(app, session, |c| {
+        let entry = existing(c, &path)?;
+        if entry.kind != Kind::Dir {
+            // Files, and links: the link goes, never what it points to.
+            c.dele(&path).map_err(Error::Refused)?;
+            return Ok((format!("Deleted “{name}”"), String::new()));
+        }
+        if !recursive {
+            if !c
+                .list(&path)?
+                .iter()
+                .all(|e| e.name == b"." || e.name == b"..")
+            {
+                return Err(Error::Conflict(format!(
+                    "The folder “{name}” is not empty. Its Delete link offers to delete it \
+                     with everything in it."
+                )));
+            }
+            c.rmd(&path).map_err(Error::Refused)?;
+            return Ok((format!("Deleted folder “{name}”"), String::new()));
+        }
+        let report = tree::delete(c, &path);
+        let Count { files, folders } = report.removed;
+        let what = format!("{} and {}", count(files, "file"), count(folders, "folder"));
+        if let Some(first) = report.failed.first() {
+            return Err(Error::Incomplete {
+                message: format!(
+                    "Deleted {what} from “{name}”, but {} could not be deleted:",
+                    count(report.failed.len(), "item")
+                ),
+                status: first.status,
+                details: report.failure_lines(),
+            });
+        }
+        Ok((
+            format!("Deleted folder “{name}” and everything in it ({what})"),
+            format!(",\"files\":{files},\"folders\":{folders}"),
+        ))
+    })?;
+    Ok(done(ctx, session, &dir, &path, message, &extra))
+}
+
+/// The decoded path of a rename or delete; the top folder is refused.
+fn changeable(url_path: &str, verb: &str) -> Result<Vec<u8>> {
+    let path = paths::decode(url_path)?;
+    if path == b"/" {
+        return Err(Error::BadRequest(format!(
+            "the top folder cannot be {verb}"
+        )));
+    }
+    Ok(path)
+}
+
+/// The entry at `path`, or a 404 that names it.
+fn existing(c: &mut Client, path: &[u8]) -> Result<Entry> {
+    find(c, path)?.ok_or_else(|| {
+        Error::Missing(format!(
+            "There is no “{}” on the FTP server (it may have just been moved or deleted).",
+            shown(path)
+        ))
+    })
+}
+
+/// Looks `path` up in its folder's listing. Servers that hide dot files
+/// (vsftpd's default) list less than there is, so a name not listed is
+/// probed with SIZE (a file) and CWD (a folder) before it counts as absent.
+fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
+    let (dir, name) = paths::split(path);
+    if let Some(entry) = c.list(&dir)?.into_iter().find(|e| e.name == name) {
+        return Ok(Some(entry));
+    }
+    let probe = |kind| Entry {
+        name: name.clone(),
+        kind,
+        size: None,
+        modified: None,
+    };
+    if c.size(path).is_ok() {
+        return Ok(Some(probe(Kind::File)));
+    }
+    if c.cwd(path).is_ok() {
+        return Ok(Some(probe(Kind::Dir)));
+    }
+    Ok(None)
+}
+
+/// Runs `op` on one of the session's connections; a reused connection that
+/// turns out dead is replaced and `op` runs once more.
+fn with_client<T>(
+    app: &App,
+    session: &Session,
+    mut op: impl FnMut(&mut Client) -> Result<T>,
+) -> Result<T> {
+    let mut lease: Lease = session.pool.checkout(&session.creds, &app.config.ftp)?;
+    match op(&mut lease) {
+        Err(e) if e.is_connection_lost() && lease.reused() => {
+            lease.replace(pool::connect(&session.creds, &app.config.ftp)?);
+            op(&mut lease)
+        }
+        other => other,
+    }
+}
+
+/// Success: JSON `{"message", "path", ...extra}`, or 303 back to `dir` with
+/// the message as a flash.
+fn done(
+    ctx: &Ctx,
+    session: &Session,
+    dir: &[u8],
+    path: &[u8],
+    message: String,
+    extra: &str,
+) -> Page {
+    if ctx.json {
+        return response::json(
+            200,
+            format!(
+                "{{\"message\":{},\"path\":{}{extra}}}",
+                json_string(&message),
+                json_string(&shown(path))
+            ),
+        );
+    }
+    session.set_flash(Flash {
+        kind: FlashKind::Success,
+        text: message,
+    });
+    response::redirect(&paths::browse_url(dir))
+}
+
+fn entry_kind(kind: &Kind) -> EntryKind {
+    match kind {
+        Kind::Dir => EntryKind::Dir,
+        Kind::File => EntryKind::File,
+        Kind::Symlink { .. } => EntryKind::Symlink,
+        _ => EntryKind::Other,
+    }
+}
+
+/// A name or path as text (lossy for bytes that are not UTF-8).
+fn shown(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// "1 file", "3 folders".
+fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_are_names_in_the_folder_or_absolute_paths() {
+        assert_eq!(destination(b"/pub", b"b.txt").unwrap(), b"/pub/b.txt");
+        assert_eq!(destination(b"/pub", b"/a/./b/../c").unwrap(), b"/a/c");
+        assert_eq!(destination(b"/", b" lead").unwrap(), b"/ lead");
+        for bad in [
+            &b""[..],
+            b".",
+            b"..",
+            b"a/b",
+            b"a\r\nDELE x",
+            b"a\0",
+            b"/",
+            b"/..",
+        ] {
+            assert!(destination(b"/pub", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_top_folder_is_not_changeable() {
+        assert!(changeable("/", "deleted").is_err());
+        assert!(changeable("/a/..", "deleted").is_err());
+        assert_eq!(changeable("/a%20b", "deleted").unwrap(), b"/a b");
+    }
+}

@@ -1,35 +1,706 @@
 // ftpgate — optional enhancements. Every page works fully without this file;
 // each enhancer below finds its elements and quietly does nothing when absent.
-// To add one (e.g. drag-and-drop uploads with progress), write a small
-// function and list it in ENHANCERS.
-(function () {
+//
+//   enhanceFlash       the × of the flash banner removes it
+//   showNotice         after a reload, the message a scripted action left
+//   focusFirstInvalid  a field the server marked invalid gets the focus
+//   enhanceUploads     drop or pick files: one request each, with progress
+//   enhanceFilter      the filter box narrows the listing as you type
+//   enhanceActions     Rename and Delete open a dialog instead of a page
+//   selectBaseName     the rename page selects the name without its extension
+//
+// To add one, write a small function and list it in ENHANCERS.
+(() => {
   "use strict";
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Builds an element: `el("p", { className: "hint" }, ["text", child])`. */
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (key === "role" || key.startsWith("aria-") || key.startsWith("data-")) node.setAttribute(key, value);
+      else node[key] = value;
+    }
+    node.append(...[].concat(children === undefined ? [] : children));
+    return node;
+  }
+
+  let lastId = 0;
+  function nextId(prefix) {
+    lastId += 1;
+    return prefix + "-" + lastId;
+  }
+
+  /** "512 B", "1.5 KiB", "300 MiB": the same words as the server's sizes. */
+  function humanSize(bytes) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    if (bytes < 1024) return Math.round(bytes) + " B";
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit += 1;
+    }
+    return (value < 10 ? value.toFixed(1) : value.toFixed(0)) + " " + units[unit];
+  }
+
+  /** "1 file", "12 folders". */
+  function count(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  /** A left click without modifier keys (others open new tabs and the like). */
+  function plainClick(event) {
+    return event.button === 0 && !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey);
+  }
+
+  /** The session's CSRF token, from any form on the page. */
+  function csrfToken() {
+    const input = document.querySelector("input[name='csrf']");
+    return input ? input.value : "";
+  }
+
+  /** A response body as JSON, or `{}` when it is not JSON. */
+  async function readJson(response) {
+    try {
+      return JSON.parse(await response.text());
+    } catch (err) {
+      return {};
+    }
+  }
+
+  /** POSTs a small form the way a JSON client does; resolves to the answer. */
+  async function post(path, fields) {
+    const response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRF-Token": csrfToken(),
+      },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return { ok: response.ok, status: response.status, data: await readJson(response) };
+  }
+
+  /** The error words of a failed JSON answer. */
+  function errorText(answer) {
+    return answer.data.error || "The server answered " + answer.status + ".";
+  }
+
+  // ------------------------------------------------------ flash and focus
+
+  const NOTICE_KEY = "ftpgate-notice";
+
+  /** Reloads the page, which then shows `message` the way the server's
+   * flash banner would after a form post. */
+  function reloadWith(message) {
+    try {
+      if (message) sessionStorage.setItem(NOTICE_KEY, message);
+    } catch (err) {
+      // No storage (private mode): the reloaded listing speaks for itself.
+    }
+    location.reload();
+  }
+
+  /** The message `reloadWith` left, as a banner like the server's flash. */
+  function showNotice() {
+    let message = null;
+    try {
+      message = sessionStorage.getItem(NOTICE_KEY);
+      sessionStorage.removeItem(NOTICE_KEY);
+    } catch (err) {
+      return;
+    }
+    const main = document.getElementById("main");
+    if (!message || !main) return;
+    const close = el("button", { type: "button", className: "flash-close", title: "Dismiss" }, [
+      el("span", { "aria-hidden": "true" }, "×"),
+      el("span", { className: "visually-hidden" }, "Dismiss message"),
+    ]);
+    const wrap = el("div", { className: "flash-wrap" },
+      el("div", { className: "flash flash-success", role: "status" }, [
+        el("p", { className: "flash-text" }, message),
+        close,
+      ]));
+    close.addEventListener("click", () => {
+      wrap.remove();
+      main.focus();
+    });
+    main.prepend(wrap);
+  }
 
   // The flash banner: the close label already hides it through a checkbox
   // (pure CSS); with script, remove it from the page and keep focus in <main>.
   function enhanceFlash() {
-    var wrap = document.querySelector(".flash-wrap");
-    if (!wrap) return;
-    var close = wrap.querySelector(".flash-close");
+    const wrap = document.querySelector(".flash-wrap");
+    const close = wrap && wrap.querySelector(".flash-close");
     if (!close) return;
-    close.addEventListener("click", function (event) {
+    close.addEventListener("click", (event) => {
       event.preventDefault();
       wrap.remove();
-      var main = document.getElementById("main");
+      const main = document.getElementById("main");
       if (main) main.focus();
     });
   }
 
   // A field the server marked invalid gets the focus, so the person can fix it.
   function focusFirstInvalid() {
-    var field = document.querySelector("[aria-invalid='true']");
+    const field = document.querySelector("[aria-invalid='true']");
     if (field && typeof field.focus === "function") field.focus();
   }
 
-  var ENHANCERS = [enhanceFlash, focusFirstInvalid];
+  // ---------------------------------------------------------------- uploads
+
+  const PARALLEL_UPLOADS = 2;
+
+  // Files picked in the upload form or dropped anywhere on the page go up one
+  // request each, at most two at a time, each with a row showing its progress.
+  function enhanceUploads() {
+    const form = document.querySelector("form.upload-form");
+    const input = form && form.querySelector("input[type='file']");
+    if (!input || typeof FormData !== "function") return;
+    const uploader = makeUploader(form);
+    form.addEventListener("submit", (event) => {
+      if (!input.files || !input.files.length) return;
+      event.preventDefault();
+      uploader.add(Array.from(input.files, (file) => ({ file })));
+      input.value = "";
+    });
+    enableDrop(uploader.add);
+  }
+
+  /** The upload queue and its list of rows, placed right after `form`. */
+  function makeUploader(form) {
+    const action = form.getAttribute("action");
+    const csrf = form.querySelector("input[name='csrf']");
+    const overwrite = form.querySelector("input[name='overwrite']");
+    const list = el("ul", { className: "upload-list" });
+    const summary = el("p", { className: "upload-summary", hidden: true });
+    const region = el("div", { className: "uploads", "aria-live": "polite", "aria-label": "Uploads" }, [
+      list,
+      summary,
+    ]);
+    form.after(region);
+    const uploads = [];
+    let running = 0;
+
+    function add(items) {
+      items.forEach((item) => {
+        const up = { file: item.file, overwrite: !!(overwrite && overwrite.checked), state: "queued" };
+        up.row = uploadRow(up.file);
+        uploads.push(up);
+        list.append(up.row.li);
+        if (item.folder) settle(up, "error", "Folders cannot be uploaded; drop the files inside it.");
+        else show(up);
+      });
+      summary.hidden = true;
+      region.scrollIntoView({ block: "nearest" });
+      pump();
+    }
+
+    function pump() {
+      let next;
+      while (running < PARALLEL_UPLOADS && (next = uploads.find((u) => u.state === "queued"))) send(next);
+      if (running === 0) allSettled();
+    }
+
+    function send(up) {
+      const xhr = new XMLHttpRequest();
+      const body = new FormData();
+      body.append("csrf", csrf ? csrf.value : csrfToken());
+      if (up.overwrite) body.append("overwrite", "1");
+      body.append("file", up.file);
+      up.xhr = xhr;
+      up.state = "sending";
+      up.started = Date.now();
+      running += 1;
+      xhr.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable && event.total > 0) progress(up, event.loaded / event.total);
+      });
+      xhr.upload.addEventListener("load", () => {
+        progress(up, 1);
+        up.row.status.textContent = "Finishing…";
+      });
+      xhr.addEventListener("load", () => answered(up, xhr));
+      xhr.addEventListener("error", () => finished(up, "error", "network error"));
+      xhr.addEventListener("abort", () => finished(up, "cancelled"));
+      xhr.open("POST", action);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.send(body);
+      show(up);
+    }
+
+    function answered(up, xhr) {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        finished(up, "done", "Uploaded");
+        return;
+      }
+      let data = {};
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch (err) {
+        // Not JSON: say the status.
+      }
+      up.conflict = xhr.status === 409;
+      finished(up, "error", data.error || "The server answered " + xhr.status + ".");
+    }
+
+    function finished(up, state, message) {
+      running -= 1;
+      up.xhr = null;
+      settle(up, state, message);
+      pump();
+    }
+
+    function settle(up, state, message) {
+      up.state = state;
+      up.message = message;
+      show(up);
+    }
+
+    /** Shows how much of `up` went, as a fraction of the request. */
+    function progress(up, fraction) {
+      const size = up.file.size;
+      const sent = Math.min(size, Math.round(size * fraction));
+      const seconds = (Date.now() - up.started) / 1000;
+      const row = up.row;
+      row.bar.value = size ? sent : fraction;
+      row.bytes.textContent = humanSize(sent) + " of " + humanSize(size);
+      row.percent.textContent = Math.floor(fraction * 100) + "%";
+      row.speed.textContent = seconds > 0.2 ? humanSize(sent / seconds) + "/s" : "";
+    }
+
+    /** Brings a row's words, classes and buttons up to date with its state. */
+    function show(up) {
+      const row = up.row;
+      const words = {
+        queued: "Waiting",
+        sending: "Uploading",
+        done: "Uploaded",
+        error: up.message,
+        cancelled: "Cancelled",
+      };
+      row.li.className = "upload-row upload-" + up.state;
+      row.status.textContent = words[up.state];
+      if (up.state === "done") progress(up, 1);
+      const buttons = [];
+      if (up.state === "queued" || up.state === "sending") {
+        buttons.push(button("Cancel", "Cancel uploading " + up.file.name, () => cancel(up)));
+      } else if (up.state === "error" && up.conflict) {
+        buttons.push(button("Replace", "Replace the existing " + up.file.name, () => retry(up, true)));
+      } else if (up.state === "error" && up.message === "network error") {
+        buttons.push(button("Retry", "Retry uploading " + up.file.name, () => retry(up, up.overwrite)));
+      }
+      const hadFocus = row.actions.contains(document.activeElement);
+      row.actions.replaceChildren(...buttons);
+      if (hadFocus) (buttons[0] || row.li).focus();
+    }
+
+    function cancel(up) {
+      if (up.xhr) up.xhr.abort(); // the "abort" listener settles it
+      else if (up.state === "queued") settle(up, "cancelled");
+    }
+
+    function retry(up, replace) {
+      up.overwrite = replace;
+      up.conflict = false;
+      up.state = "queued";
+      up.row.bar.value = 0;
+      up.row.percent.textContent = "0%";
+      up.row.speed.textContent = "";
+      show(up);
+      summary.hidden = true;
+      pump();
+    }
+
+    /** Once nothing is left to send: reload to show the new files, unless an
+     * error row is still worth reading (then offer a Refresh button). */
+    function allSettled() {
+      const done = uploads.filter((u) => u.state === "done").length;
+      if (!done || uploads.some(isPending)) return;
+      const failed = uploads.filter((u) => u.state === "error").length;
+      if (!failed) {
+        const names = uploads.filter((u) => u.state === "done").map((u) => u.file.name);
+        summary.textContent = "All uploaded; refreshing the listing…";
+        summary.hidden = false;
+        reloadWith(names.length === 1
+          ? "Uploaded " + names[0]
+          : "Uploaded " + names.length + " files: " + names.join(", "));
+        return;
+      }
+      summary.replaceChildren(
+        count(done, "file") + " uploaded, " + failed + " failed. ",
+        button("Refresh", "Refresh the listing", () => location.reload()),
+      );
+      summary.hidden = false;
+    }
+
+    return { add };
+  }
+
+  /** Not finished yet: waiting or on its way. */
+  function isPending(up) {
+    return up.state === "queued" || up.state === "sending";
+  }
+
+  function button(text, label, onClick) {
+    const b = el("button", { type: "button", className: "button quiet", "aria-label": label }, text);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  /** One upload's row: name, state, progress bar, bytes, percent, speed. */
+  function uploadRow(file) {
+    const nameId = nextId("upload-name");
+    const row = {
+      status: el("span", { className: "upload-status" }, "Waiting"),
+      bar: el("progress", { max: file.size || 1, value: 0, "aria-labelledby": nameId }),
+      bytes: el("span", { className: "upload-bytes" }, "0 B of " + humanSize(file.size)),
+      percent: el("span", { className: "upload-percent" }, "0%"),
+      speed: el("span", { className: "upload-speed" }),
+      actions: el("span", { className: "upload-actions" }),
+    };
+    // The numbers change many times a second: not for the live region.
+    const numbers = el("span", { className: "upload-numbers", "aria-live": "off" }, [
+      row.bytes,
+      row.percent,
+      row.speed,
+    ]);
+    row.li = el("li", { className: "upload-row upload-queued", tabIndex: -1 }, [
+      el("span", { className: "upload-name", id: nameId }, file.name),
+      row.status,
+      row.bar,
+      numbers,
+      row.actions,
+    ]);
+    return row;
+  }
+
+  /** Files dragged over the page show an overlay; dropping them uploads them. */
+  function enableDrop(onFiles) {
+    const folder = document.querySelector("h1.path");
+    const overlay = el("div", { className: "drop-overlay", hidden: true, "aria-hidden": "true" }, [
+      el("p", {}, ["Drop files to upload them to ", el("strong", {}, folder ? folder.textContent : "this folder")]),
+    ]);
+    document.body.append(overlay);
+    let depth = 0; // dragenter/dragleave pairs, one per element crossed
+    const carriesFiles = (event) =>
+      !!event.dataTransfer && Array.from(event.dataTransfer.types || []).includes("Files");
+    const hide = () => {
+      depth = 0;
+      overlay.hidden = true;
+    };
+    document.addEventListener("dragenter", (event) => {
+      if (!carriesFiles(event)) return;
+      depth += 1;
+      overlay.hidden = false;
+    });
+    document.addEventListener("dragleave", (event) => {
+      if (!carriesFiles(event)) return;
+      depth -= 1;
+      if (depth <= 0) hide();
+    });
+    document.addEventListener("dragover", (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    });
+    document.addEventListener("drop", (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      hide();
+      // A dropped folder shows up as a file that cannot be read: say so.
+      const entries = Array.from(event.dataTransfer.items || []).filter((item) => item.kind === "file");
+      const items = Array.from(event.dataTransfer.files, (file, i) => {
+        const entry = entries[i] && entries[i].webkitGetAsEntry ? entries[i].webkitGetAsEntry() : null;
+        return { file, folder: !!(entry && entry.isDirectory) };
+      });
+      if (items.length) onFiles(items);
+    });
+  }
+
+  // ----------------------------------------------------------------- filter
+
+  // The filter box narrows the rows as you type (the server's ?q= does the
+  // same without script), keeping the count and the URL up to date.
+  function enhanceFilter() {
+    const form = document.querySelector("form.filter");
+    const input = form && form.querySelector("#filter-q");
+    if (!input) return;
+    const countText = document.querySelector(".toolbar .count");
+    const submit = form.querySelector(".filter-submit");
+    if (submit) submit.hidden = true;
+    // After a ?q= the page holds only the matching rows: fetch all of them
+    // once the query changes.
+    let complete = input.value === "";
+    let loading = null;
+    let total = rows().length;
+
+    function apply() {
+      const q = input.value;
+      keepInUrl(q);
+      if (!complete) {
+        loading = loading || loadAllRows().then((n) => {
+          complete = true;
+          total = n;
+          apply();
+        }, () => {
+          form.submit(); // the server filters instead
+        });
+        return;
+      }
+      const needle = q.toLowerCase();
+      let shown = 0;
+      rows().forEach((row) => {
+        const hit = (row.getAttribute("data-name") || "").toLowerCase().includes(needle);
+        row.hidden = !hit;
+        if (hit) shown += 1;
+      });
+      const items = total === 1 ? "item" : "items";
+      if (countText) countText.textContent = q ? shown + " of " + total + " " + items : total + " " + items;
+      noMatches(q && !shown ? q : "");
+    }
+
+    input.addEventListener("input", apply);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      apply();
+    });
+  }
+
+  function rows() {
+    return Array.from(document.querySelectorAll("table.listing tbody tr.entry"));
+  }
+
+  /** Shows "No names match “q”." as the table's only row, or removes it. */
+  function noMatches(q) {
+    const tbody = document.querySelector("table.listing tbody");
+    if (!tbody) return;
+    let row = tbody.querySelector("tr.no-matches");
+    if (!q) {
+      if (row) row.remove();
+      return;
+    }
+    if (!row) {
+      const columns = document.querySelectorAll("table.listing thead th").length || 1;
+      row = el("tr", { className: "no-matches" }, el("td", { colSpan: columns }));
+      tbody.append(row);
+    }
+    row.firstChild.textContent = "No names match “" + q + "”.";
+  }
+
+  /** Puts `q` in the address (and the sort links) without a new history entry. */
+  function keepInUrl(q) {
+    const set = (url) => {
+      if (q) url.searchParams.set("q", q);
+      else url.searchParams.delete("q");
+      return url;
+    };
+    const here = set(new URL(location.href));
+    history.replaceState(history.state, "", here.pathname + here.search + here.hash);
+    document.querySelectorAll("a.sort").forEach((link) => {
+      const url = set(new URL(link.href));
+      link.setAttribute("href", url.pathname + url.search);
+    });
+  }
+
+  /** Replaces the table (or the "No names match" message) with the
+   * unfiltered listing's; resolves to the number of rows. */
+  async function loadAllRows() {
+    const url = new URL(location.href);
+    url.searchParams.delete("q");
+    const response = await fetch(url.pathname + url.search, { credentials: "same-origin" });
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.querySelector(".table-wrap");
+    const old = document.querySelector(".table-wrap") || document.querySelector("main p.empty");
+    if (!fresh || !old) throw new Error("no listing");
+    old.replaceWith(document.adoptNode(fresh));
+    return rows().length;
+  }
+
+  // ---------------------------------------------------- rename and delete
+
+  // The Rename and Delete links open a dialog; their pages stay the way
+  // without script (and the fallback when the preview cannot be fetched).
+  function enhanceActions() {
+    if (typeof HTMLDialogElement !== "function") return;
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("table.listing a.action");
+      if (!link || !plainClick(event)) return;
+      if (link.classList.contains("action-delete")) {
+        event.preventDefault();
+        confirmDelete(link);
+      } else if (link.classList.contains("action-rename")) {
+        event.preventDefault();
+        renameDialog(link);
+      }
+    });
+  }
+
+  let previewing = false;
+
+  async function confirmDelete(link) {
+    if (previewing) return;
+    previewing = true;
+    const path = new URL(link.href).pathname;
+    let info;
+    try {
+      const response = await fetch(path + "?format=json", {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      info = await response.json();
+    } catch (err) {
+      location.href = link.href; // the confirmation page says what went wrong
+      return;
+    } finally {
+      previewing = false;
+    }
+    const recursive = info.type === "dir" && !info.empty;
+    const name = info.name || link.closest("tr").getAttribute("data-name");
+    let question = "Delete “" + name + "”?";
+    if (recursive) {
+      question =
+        "Delete folder “" + name + "” and everything in it: " +
+        count(info.files, "file") + " and " + count(info.folders, "folder") + "?";
+    } else if (info.type === "dir") {
+      question = "Delete the empty folder “" + name + "”?";
+    }
+    openDialog({
+      className: "dialog-delete",
+      title: question,
+      body: [el("p", { className: "hint" }, "This cannot be undone.")],
+      confirm: recursive ? "Delete everything" : "Delete",
+      danger: true,
+      onConfirm: async () => {
+        const answer = await post(path, recursive ? { recursive: "1" } : {});
+        if (!answer.ok) return errorText(answer);
+        reloadWith(answer.data.message);
+        return "";
+      },
+    });
+  }
+
+  function renameDialog(link) {
+    const path = new URL(link.href).pathname;
+    const row = link.closest("tr");
+    const name = (row && row.getAttribute("data-name")) || "";
+    const inputId = nextId("rename-input");
+    const hintId = nextId("rename-hint");
+    const input = el("input", {
+      type: "text",
+      id: inputId,
+      name: "to",
+      value: name,
+      required: true,
+      autocomplete: "off",
+      autocapitalize: "off",
+      spellcheck: false,
+      "aria-describedby": hintId,
+    });
+    const field = el("div", { className: "field" }, [
+      el("label", { htmlFor: inputId }, "New name"),
+      input,
+      el("p", { className: "hint", id: hintId }, "A new name, or a full path starting with / to move it."),
+    ]);
+    openDialog({
+      className: "dialog-rename",
+      title: "Rename “" + name + "”",
+      body: [field],
+      confirm: "Rename",
+      focus: input,
+      onConfirm: async (close) => {
+        if (input.value === name) {
+          close();
+          return "";
+        }
+        const answer = await post(path, { to: input.value });
+        if (!answer.ok) return errorText(answer);
+        reloadWith(answer.data.message);
+        return "";
+      },
+    });
+    selectName(input, row && row.getAttribute("data-kind") === "file");
+  }
+
+  /** Selects a name without its extension (a file's), ready to type over. */
+  function selectName(input, isFile) {
+    const dot = input.value.lastIndexOf(".");
+    input.setSelectionRange(0, isFile && dot > 0 ? dot : input.value.length);
+  }
+
+  // The rename page (the way without script) does the same for its field.
+  function selectBaseName() {
+    const form = document.querySelector("form.rename-form");
+    const input = form && form.querySelector("#rename-to");
+    const focused = document.activeElement;
+    if (!input || (focused && focused !== document.body && focused !== input)) return;
+    input.focus();
+    selectName(input, form.getAttribute("data-kind") === "file");
+  }
+
+  /**
+   * A modal dialog: a title, some content, an error line, Cancel and a
+   * confirm button. `onConfirm(close)` resolves to an error message to show
+   * (the dialog stays open) or "" when done. Esc and Cancel close it.
+   */
+  function openDialog(opts) {
+    const titleId = nextId("dialog-title");
+    const error = el("p", { className: "dialog-error", role: "alert", hidden: true });
+    const cancel = el("button", { type: "button", className: "button" }, "Cancel");
+    const ok = el("button", { type: "submit", className: "button " + (opts.danger ? "danger" : "primary") }, opts.confirm);
+    const form = el("form", { className: "dialog-form stack" }, [
+      el("h2", { id: titleId }, opts.title),
+    ].concat(opts.body, [error, el("div", { className: "dialog-buttons" }, [cancel, ok])]));
+    const dialog = el("dialog", { className: "dialog " + (opts.className || ""), "aria-labelledby": titleId }, form);
+    const opener = document.activeElement;
+    const close = () => dialog.close();
+    cancel.addEventListener("click", close);
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      if (opener && opener.isConnected && opener.focus) opener.focus();
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      ok.disabled = true;
+      error.hidden = true;
+      let message;
+      try {
+        message = await opts.onConfirm(close);
+      } catch (err) {
+        message = "network error";
+      }
+      if (message) {
+        error.textContent = message;
+        error.hidden = false;
+        ok.disabled = false;
+      }
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (opts.focus || cancel).focus();
+    return dialog;
+  }
+
+  // ------------------------------------------------------------------- run
+
+  const ENHANCERS = [
+    enhanceFlash,
+    showNotice,
+    focusFirstInvalid,
+    enhanceUploads,
+    enhanceFilter,
+    enhanceActions,
+    selectBaseName,
+  ];
 
   function run() {
-    ENHANCERS.forEach(function (enhance) {
+    ENHANCERS.forEach((enhance) => {
       try {
         enhance();
       } catch (err) {

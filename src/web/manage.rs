@@ -48,11 +48,12 @@ pub fn mkdir(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
 pub fn rename_page(app: &App, ctx: &Ctx) -> Result<Page> {
     let session = ctx.session()?;
     let path = changeable(&ctx.path["/rename".len()..], "renamed")?;
-    with_client(app, session, |c| existing(c, &path))?;
+    let entry = with_client(app, session, |c| existing(c, &path))?;
     let (dir, name) = paths::split(&path);
     let form = RenameForm {
         name: shown(&name),
         path: shown(&path),
+        kind: entry_kind(&entry.kind),
         action: format!("/rename{}", paths::encode(&path)),
         csrf: session.csrf.clone(),
         back_href: paths::browse_url(&dir),

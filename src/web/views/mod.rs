@@ -166,6 +166,7 @@ mod tests {
         RenameForm {
             name: "a.txt".into(),
             path: "/pub/a.txt".into(),
+            kind: EntryKind::File,
             action: "/rename/pub/a.txt".into(),
             csrf: "tok123".into(),
             back_href: "/browse/pub/".into(),
@@ -179,7 +180,7 @@ mod tests {
         assert!(html.contains("It holds 12 files and 1 folder."));
         assert!(html.contains("method=\"post\" action=\"/delete/pub/old\""));
         assert!(html.contains("name=\"recursive\" value=\"1\""));
-        assert!(html.contains("href=\"/browse/pub/\">Cancel</a>"));
+        assert!(html.contains("href=\"/browse/pub/\" autofocus>Cancel</a>"));
         let html = pages::confirm_delete(&logged_in(), &confirm(false)).into_string();
         assert!(html.contains("Delete this empty folder?"));
         assert!(!html.contains("recursive"));

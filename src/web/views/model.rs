@@ -224,6 +224,8 @@ pub struct DeleteConfirm {
 pub struct RenameForm {
     pub name: String,
     pub path: String,
+    /// For the script: only a file's name has an extension to keep.
+    pub kind: EntryKind,
     /// `POST /rename/<path>`.
     pub action: String,
     pub csrf: String,

@@ -157,10 +157,11 @@ pub fn confirm_delete(layout: &Layout, c: &DeleteConfirm) -> Markup {
                 @if c.recursive {
                     input type="hidden" name="recursive" value="1";
                 }
-                button.button.danger type="submit" autofocus {
+                button.button.danger type="submit" {
                     @if c.recursive { "Delete everything" } @else { "Delete" }
                 }
-                a.button href=(c.back_href) { "Cancel" }
+                // Focus on the harmless choice: a stray Enter must not delete.
+                a.button href=(c.back_href) autofocus { "Cancel" }
             }
         }
     };
@@ -173,7 +174,7 @@ pub fn rename(layout: &Layout, r: &RenameForm) -> Markup {
         section.card.narrow aria-labelledby="rename-title" {
             h1 #rename-title { "Rename or move" }
             p.confirm-name { strong { (r.name) } br; span.muted { (r.path) } }
-            form.rename-form.stack method="post" action=(r.action) {
+            form.rename-form.stack method="post" action=(r.action) data-kind=(r.kind.as_str()) {
                 input type="hidden" name="csrf" value=(r.csrf);
                 div.field {
                     label for="rename-to" { "New name" }

@@ -539,3 +539,55 @@ fn refusals_by_the_server_are_403_and_a_partial_delete_says_what_is_left() {
         srv.stop();
     }
 }
+
+/// Names are bytes: a Latin-1 name (not UTF-8) is listed, downloaded,
+/// renamed and deleted through its percent-encoded bytes. vsftpd stores
+/// such names as sent; libunftp and pyftpdlib take UTF-8 only.
+#[test]
+fn a_name_that_is_not_utf8_can_be_downloaded_renamed_and_deleted() {
+    for t in targets().into_iter().filter(|t| t.name == "vsftpd") {
+        let (srv, mut http) = web::start();
+        let (csrf, mut c, dir) = setup(&mut http, &t, "latin1");
+        let mut raw = format!("{dir}/caf").into_bytes();
+        raw.extend_from_slice(b"\xe9.txt");
+        let mut up = c.stor(&raw).unwrap();
+        up.write_all(b"latin-1").unwrap();
+        up.finish().unwrap();
+        let url_path = format!("{}/caf%E9.txt", encode(dir.as_bytes()));
+        let page = http
+            .get(&format!("/browse{}/", encode(dir.as_bytes())))
+            .text();
+        assert!(page.contains("caf\u{fffd}.txt"), "shown lossily: {page}");
+        assert!(
+            page.contains(&format!("href=\"/download{url_path}\"")),
+            "{page}"
+        );
+        assert_eq!(http.get(&format!("/download{url_path}")).body, b"latin-1");
+        let r = http.send(
+            "POST",
+            &format!("/rename{url_path}"),
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            format!("csrf={csrf}&to=caf%E9-2.txt").as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let mut renamed = format!("{dir}/caf").into_bytes();
+        renamed.extend_from_slice(b"\xe9-2.txt");
+        assert_eq!(c.size(&renamed).unwrap(), 7);
+        let r = http.send(
+            "POST",
+            &format!("/delete{}/caf%E9-2.txt", encode(dir.as_bytes())),
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            format!("csrf={csrf}").as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(c.list(&dir).unwrap().is_empty());
+        c.quit();
+        srv.stop();
+    }
+}

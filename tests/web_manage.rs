@@ -98,6 +98,15 @@ fn mkdir_creates_a_folder_and_refuses_existing_and_bad_names() {
         );
         assert_eq!(r.status, 409, "{}", t.name);
         assert!(r.text().contains("already exists"), "{}", r.text());
+        let back = format!(
+            "href=\"/browse{}/\">Back to the folder",
+            encode(dir.as_bytes())
+        );
+        assert!(
+            r.text().contains(&back),
+            "leads back to the folder: {}",
+            r.text()
+        );
         let r = post(
             &mut http,
             "mkdir",

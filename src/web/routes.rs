@@ -192,7 +192,7 @@ pub fn error_reply(ctx: &Ctx, err: Error) -> Reply {
     }
     let back = match (&ctx.session, status) {
         (None, _) | (_, 401) => "/login".to_string(),
-        (Some(s), _) => paths::browse_url(&s.home),
+        (Some(s), _) => folder_of(&ctx.path).unwrap_or_else(|| paths::browse_url(&s.home)),
     };
     let page = ErrorPage {
         status,
@@ -203,6 +203,23 @@ pub fn error_reply(ctx: &Ctx, err: Error) -> Reply {
         back_href: back,
     };
     response::html(status, pages::error(&ctx.layout(err.title()), &page)).into()
+}
+
+/// The listing a failed action should lead back to: the folder it acted in
+/// (`/mkdir/<dir>/`, `/upload/<dir>/`) or the one holding its target
+/// (`/rename/<path>`, `/delete/<path>`, `/download/<path>`).
+fn folder_of(url_path: &str) -> Option<String> {
+    const ACTIONS: [(&str, bool); 5] = [
+        ("/mkdir/", true),
+        ("/upload/", true),
+        ("/rename/", false),
+        ("/delete/", false),
+        ("/download/", false),
+    ];
+    let (prefix, is_dir) = ACTIONS.iter().find(|(p, _)| url_path.starts_with(p))?;
+    let path = paths::decode(&url_path[prefix.len() - 1..]).ok()?;
+    let dir = if *is_dir { path } else { paths::split(&path).0 };
+    Some(paths::browse_url(&dir))
 }
 
 /// The 503 for a request that arrived after the stop began. It carries no
@@ -253,4 +270,29 @@ pub fn internal_error_page() -> Page {
         ..Layout::default()
     };
     response::html(500, pages::error(&layout, &page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_of;
+
+    #[test]
+    fn errors_lead_back_to_the_folder_of_the_action() {
+        assert_eq!(
+            folder_of("/mkdir/pub/a%20b/").as_deref(),
+            Some("/browse/pub/a%20b/")
+        );
+        assert_eq!(folder_of("/upload/").as_deref(), Some("/browse/"));
+        assert_eq!(
+            folder_of("/rename/pub/x.txt").as_deref(),
+            Some("/browse/pub/")
+        );
+        assert_eq!(folder_of("/delete/x").as_deref(), Some("/browse/"));
+        assert_eq!(
+            folder_of("/download/pub/d/f").as_deref(),
+            Some("/browse/pub/d/")
+        );
+        assert_eq!(folder_of("/browse/pub/"), None);
+        assert_eq!(folder_of("/delete/a%0D%0Ab"), None);
+    }
 }

@@ -77,6 +77,15 @@ pub fn iso_time(secs: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// "1 file", "12 folders", "0 transfers": counts in messages and log lines
+/// read as sentences.
+pub fn count(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
 /// "just now", "3 minutes ago", "yesterday", "12 days ago"; older (and
 /// future: a server clock ahead of ours) times as the date, "2025-03-14".
 /// `now` is a parameter so tests fix the clock.
@@ -127,6 +136,13 @@ mod tests {
         assert_eq!(short_time(1_709_214_300), "2024-02-29 13:45");
         assert_eq!(iso_time(-1), "1969-12-31T23:59:59Z");
         assert_eq!(iso_time(4_102_444_800), "2100-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(count(1, "request"), "1 request");
+        assert_eq!(count(0, "transfer"), "0 transfers");
+        assert_eq!(count(2, "FTP session"), "2 FTP sessions");
     }
 
     #[test]

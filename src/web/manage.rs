@@ -10,6 +10,7 @@
 //! that says how much goes.
 
 use super::error::{Error, Result};
+use super::format::count;
 use super::paths::{self, field};
 use super::pool::{self, Lease};
 use super::response::{self, json_string, Page};
@@ -314,14 +315,6 @@ fn entry_kind(kind: &Kind) -> EntryKind {
 /// A name or path as text (lossy for bytes that are not UTF-8).
 fn shown(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// "1 file", "3 folders".
-fn count(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    }
 }
 
 #[cfg(test)]

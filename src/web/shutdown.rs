@@ -7,6 +7,7 @@
 //! The state lives in `App`, shared by the request threads and the thread
 //! that stops the server.
 
+use super::format::count;
 use super::{listener, Running};
 use crate::{log_info, log_warn};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -227,24 +228,9 @@ impl Running {
     }
 }
 
-/// "1 request", "2 requests": log lines read as sentences.
-fn count(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_read_as_words() {
-        assert_eq!(count(1, "request"), "1 request");
-        assert_eq!(count(0, "transfer"), "0 transfers");
-        assert_eq!(count(2, "FTP session"), "2 FTP sessions");
-    }
 
     #[test]
     fn no_request_enters_once_stopping() {

@@ -8,6 +8,7 @@
 use super::layout::page;
 use super::model::{DeleteConfirm, EntryKind, ErrorPage, Layout, Listing, LoginForm, RenameForm};
 use super::parts;
+use crate::web::format::count;
 use maud::{html, Markup};
 
 /// The port shown when the form carries none.
@@ -191,14 +192,6 @@ pub fn rename(layout: &Layout, r: &RenameForm) -> Markup {
         }
     };
     page(layout, "page-rename", content)
-}
-
-/// "1 file", "12 folders".
-fn count(n: usize, what: &str) -> String {
-    match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    }
 }
 
 /// Words for the way back, from where it leads.

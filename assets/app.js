@@ -5,6 +5,7 @@
 //   showNotice         after a reload, the message a scripted action left
 //   focusFirstInvalid  a field the server marked invalid gets the focus
 //   enhanceUploads     drop or pick files: one request each, with progress
+//   enhanceSort        the column headers sort the rows without a reload
 //   enhanceFilter      the filter box narrows the listing as you type
 //   enhanceActions     Rename and Delete open a dialog instead of a page
 //   selectBaseName     the rename page selects the name without its extension
@@ -422,6 +423,83 @@
     });
   }
 
+  // ---------------------------------------------------------------- sorting
+
+  // A first click sorts names A to Z, sizes and times biggest and newest first.
+  const NATURAL_DESC = { name: false, size: true, modified: true };
+
+  // The column headers sort the rows in place, in the server's order (folders
+  // first, then the key, then the name), so a big folder is not listed again.
+  // Their ?sort= links do the same without script.
+  function enhanceSort() {
+    if (!document.querySelector("table.listing a.sort")) return;
+    // On the document: the filter may swap in a fresh table.
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("table.listing thead a.sort");
+      if (!link || !plainClick(event)) return;
+      event.preventDefault();
+      const url = new URL(link.href);
+      sortRows(link.closest("table"), url.searchParams.get("sort") || "name", url.searchParams.get("order") === "desc");
+    });
+  }
+
+  function sortRows(table, key, desc) {
+    const tbody = table.tBodies[0];
+    const isDir = (row) => row.getAttribute("data-kind") === "dir";
+    const number = (row, attr) => {
+      const value = row.getAttribute(attr);
+      return value ? Number(value) : -Infinity; // unknown sizes and times first, as on the server
+    };
+    const primary = (row) => {
+      if (key === "size" && !isDir(row)) return number(row, "data-size");
+      if (key === "modified") return number(row, "data-modified");
+      return 0; // a folder's size means nothing: by name
+    };
+    const keyed = (row) => {
+      const name = row.getAttribute("data-name") || "";
+      return { row, primary: primary(row), lower: name.toLowerCase(), name };
+    };
+    const order = (a, b) => {
+      if (a.primary !== b.primary) return a.primary < b.primary ? -1 : 1;
+      if (a.lower !== b.lower) return a.lower < b.lower ? -1 : 1;
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    };
+    const rows = Array.from(tbody.querySelectorAll("tr.entry"), keyed);
+    const dirs = rows.filter((k) => isDir(k.row)).sort(order);
+    const rest = rows.filter((k) => !isDir(k.row)).sort(order);
+    if (desc) {
+      dirs.reverse();
+      rest.reverse();
+    }
+    tbody.prepend(...dirs.map((k) => k.row), ...rest.map((k) => k.row));
+    const ordering = desc ? "desc" : "asc";
+    table.querySelectorAll("thead th").forEach((th) => {
+      const link = th.querySelector("a.sort");
+      if (!link) return;
+      const url = new URL(link.href);
+      const column = url.searchParams.get("sort");
+      if (column === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+      const next = column === key ? !desc : NATURAL_DESC[column];
+      url.searchParams.set("order", next ? "desc" : "asc");
+      link.setAttribute("href", url.pathname + url.search);
+    });
+    // The address and the filter form keep the order, for a reload or a ?q= search.
+    const here = new URL(location.href);
+    here.searchParams.set("sort", key);
+    here.searchParams.set("order", ordering);
+    history.replaceState(history.state, "", here.pathname + here.search + here.hash);
+    const filter = document.querySelector("form.filter");
+    if (filter) {
+      const set = (name, value) => {
+        const input = filter.querySelector("input[name='" + name + "']");
+        if (input) input.value = value;
+      };
+      set("sort", key);
+      set("order", ordering);
+    }
+  }
+
   // ----------------------------------------------------------------- filter
 
   // The filter box narrows the rows as you type (the server's ?q= does the
@@ -694,6 +772,7 @@
     showNotice,
     focusFirstInvalid,
     enhanceUploads,
+    enhanceSort,
     enhanceFilter,
     enhanceActions,
     selectBaseName,

@@ -181,11 +181,7 @@ pub fn delete(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
             return Ok((format!("Deleted “{name}”"), String::new()));
         }
         if !recursive {
-            if !c
-                .list(&path)?
-                .iter()
-                .all(|e| e.name == b"." || e.name == b"..")
-            {
+            if !c.list(&path)?.is_empty() {
                 return Err(Error::Conflict(format!(
                     "The folder “{name}” is not empty. Its Delete link offers to delete it \
                      with everything in it."

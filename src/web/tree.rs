@@ -8,7 +8,7 @@
 
 use super::error::{Error, Result};
 use super::paths;
-use crate::ftp::{self, Client, Entry, Kind};
+use crate::ftp::{self, Client, Kind};
 
 /// Deepest folder nesting walked below the folder being deleted.
 pub const MAX_DEPTH: usize = 32;
@@ -70,14 +70,6 @@ impl Report {
     }
 }
 
-/// The entries of `dir` worth walking: `.` and `..` never (some LIST
-/// output has them, and walking `..` would climb out of the tree).
-fn children(client: &mut Client, dir: &[u8]) -> ftp::Result<Vec<Entry>> {
-    let mut entries = client.list(dir)?;
-    entries.retain(|e| e.name != b"." && e.name != b".." && !e.name.is_empty());
-    Ok(entries)
-}
-
 /// Counts what `dir` holds. Refuses trees deeper than [`MAX_DEPTH`] or
 /// larger than [`MAX_ENTRIES`].
 pub fn count(client: &mut Client, dir: &[u8]) -> Result<Count> {
@@ -92,7 +84,7 @@ fn count_into(client: &mut Client, dir: &[u8], depth: usize, count: &mut Count) 
             "folders nested more than {MAX_DEPTH} deep"
         )));
     }
-    for entry in children(client, dir)? {
+    for entry in client.list(dir)? {
         if entry.kind == Kind::Dir {
             count.folders += 1;
         } else {
@@ -141,7 +133,7 @@ fn empty_out(
         report.fail(dir, 409, format!("nested more than {MAX_DEPTH} deep"));
         return false;
     }
-    let entries = match children(client, dir) {
+    let entries = match client.list(dir) {
         Ok(entries) => entries,
         Err(e) => {
             report.fail_with(dir, e);

@@ -79,6 +79,9 @@ pub fn parse_listing(text: &[u8], format: Format, now: i64) -> Vec<Entry> {
             Format::List => parse_list_line(line, now),
         };
         match parsed {
+            // `.` and `..` name no entry whatever the format (an MLSD
+            // `type=dir; .` too): a walk of the tree must never take them.
+            Line::Entry(entry) if matches!(&entry.name[..], b"." | b"..") => {}
             Line::Entry(entry) => out.push(entry),
             Line::Skip => {}
             // Keep what we cannot read, so the user still sees that something is there.
@@ -113,6 +116,16 @@ pub fn parse_list_line(line: &[u8], now: i64) -> Line {
 mod tests {
     use super::test_support::{entry, list, mlsd, one, NOW};
     use super::*;
+
+    #[test]
+    fn skips_dot_names_in_mlsd_too() {
+        let text = b"type=dir; .\r\ntype=dir; ..\r\ntype=file; a\r\n";
+        let names: Vec<_> = parse_listing(text, Format::Mlsd, 0)
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, [b"a".to_vec()]);
+    }
 
     #[test]
     fn skips_dot_entries() {

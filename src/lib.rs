@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod ftp;
+pub mod http;
 pub mod logging;
 pub mod signals;
 pub mod web;

@@ -57,6 +57,20 @@ pub fn write(level: Level, target: &str, args: std::fmt::Arguments<'_>) {
     eprintln!("{} {}: {}", level.label(), target, text);
 }
 
+/// Untrusted text for a log line: at most `max` characters, control
+/// characters escaped, and `…` where it was cut.
+pub fn quoted(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// Logs at a level: `log_at!(Level::Warn, "pasv address {} ignored", ip)`.
 #[macro_export]
 macro_rules! log_at {

@@ -21,6 +21,9 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(level) = config.log_level {
+        ftpgate::logging::set_max_level(level);
+    }
     // Before serving: a signal that comes early then waits instead of killing us.
     let signals = match ftpgate::signals::listen() {
         Ok(s) => s,

@@ -4,32 +4,31 @@
 //! connection, sorted and filtered as the query asks (`sorting`), and
 //! renders it as a page or, for scripts, as JSON.
 
+use super::context::Ctx;
 use super::error::{Error, Result};
 use super::format::{exact_size, human_size, iso_time, relative_time, short_time};
 use super::paths;
 use super::response::{self, json_string};
-use super::routes::{Ctx, Reply};
+use super::routes::Reply;
 use super::sorting::{Key, View};
 use super::views::model::{Crumb, EntryKind, EntryView, Icon, Listing, SortHeader};
 use super::views::pages;
 use super::App;
 use crate::ftp::{Entry, Kind};
+use crate::http::Exchange;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `GET /browse/<path>/`.
-pub fn page(app: &App, ctx: &Ctx) -> Result<Reply> {
+pub fn page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
-    let raw = &ctx.path["/browse".len()..];
-    let dir = paths::decode(raw)?;
-    if !raw.ends_with('/') {
+    let dir = ctx.target.clone();
+    if !ctx.path.ends_with('/') {
         return Ok(response::redirect(&paths::browse_url(&dir)).into());
     }
-    let listed = session
-        .pool
-        .run(&session.creds, &app.config.ftp, |c| c.list(&dir));
+    let listed = session.pool.run(|c| Ok(c.list(&dir)?));
     let entries = match listed {
         Ok(entries) => entries,
-        Err(e) => return not_a_dir(app, ctx, &dir, e),
+        Err(e) => return not_a_dir(ctx, &dir, e),
     };
     let order = View::from_query(&ctx.query);
     let (entries, total) = order.apply(entries);
@@ -46,12 +45,10 @@ pub fn page(app: &App, ctx: &Ctx) -> Result<Reply> {
 
 /// A path that can't be listed may be a file (a symlink clicked as a folder):
 /// then download it; otherwise report the listing error.
-fn not_a_dir(app: &App, ctx: &Ctx, dir: &[u8], err: Error) -> Result<Reply> {
+fn not_a_dir(ctx: &Ctx, dir: &[u8], err: Error) -> Result<Reply> {
     let session = ctx.session()?;
     if err.status() == 404 && dir != b"/" {
-        let size = session
-            .pool
-            .run(&session.creds, &app.config.ftp, |c| c.size(dir));
+        let size = session.pool.run(|c| Ok(c.size(dir)?));
         if size.is_ok() {
             return Ok(response::redirect(&paths::download_url(dir)).into());
         }

@@ -1,21 +1,22 @@
 //! # Download
 //!
 //! `GET /download/<path>` streams the file from the FTP data connection to
-//! the browser through one fixed buffer. The response head is written here
-//! (not by tiny_http) so that Content-Length is a u64 on every platform and a
-//! transfer that fails midway can never look complete: with a length the body
-//! stops short; without one our own chunked encoding never gets its last chunk.
+//! the browser through a few fixed buffers. Content-Length comes from SIZE,
+//! so a transfer that fails midway can never look complete: with a length
+//! the body stops short; without one the chunked body never gets its last
+//! chunk (`http::BodyWriter` only ends cleanly when it was finished).
 
+use super::context::Ctx;
 use super::error::{Error, Result};
 use super::paths;
 use super::pipe::{pipe, Failure};
 use super::response::{self, SECURITY_HEADERS};
-use super::routes::{error_reply, header, Ctx, Reply};
+use super::routes::Reply;
 use super::App;
 use crate::ftp::{self, Client, Download};
+use crate::http::{BodyWriter, Exchange, Length};
 use crate::log_debug;
 use std::io::{Read, Write};
-use tiny_http::Request;
 
 /// A parsed `Range: bytes=` request (one range only; others get the whole file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,31 +27,8 @@ pub enum Range {
     Suffix(u64),
 }
 
-/// What to send, decided while routing.
-pub struct Plan {
-    ctx: Ctx,
-    path: Vec<u8>,
-    range: Option<Range>,
-    head: bool,
-}
-
-/// `GET /download/<path>`: checks the session and parses the request.
-pub fn plan(req: &Request, ctx: &Ctx) -> Result<Plan> {
-    ctx.session()?;
-    let path = paths::decode(&ctx.path["/download".len()..])?;
-    if path == b"/" {
-        return Err(Error::BadRequest("no file named in the address".into()));
-    }
-    Ok(Plan {
-        ctx: ctx.clone(),
-        path,
-        range: header(req, "Range").and_then(|r| parse_range(&r)),
-        head: *req.method() == tiny_http::Method::Head,
-    })
-}
-
 /// `GET /download?path=P&cwd=D`: the "download by name" form.
-pub fn by_name(ctx: &Ctx) -> Result<response::Page> {
+pub fn by_name(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
     let wanted = paths::field(&ctx.query, "path").unwrap_or(b"");
     let wanted = wanted.trim_ascii();
@@ -64,7 +42,7 @@ pub fn by_name(ctx: &Ctx) -> Result<response::Page> {
         _ => session.home.clone(),
     };
     let path = paths::resolve(&cwd, wanted)?;
-    Ok(response::redirect(&paths::download_url(&path)))
+    Ok(response::redirect(&paths::download_url(&path)).into())
 }
 
 /// Parses `bytes=a-b`, `bytes=a-`, `bytes=-n`; anything else (several ranges,
@@ -91,40 +69,23 @@ pub fn parse_range(value: &str) -> Option<Range> {
     }
 }
 
-/// Streams the file; returns (status, body bytes sent) for the access log.
-pub fn send(app: &App, req: Request, plan: Plan) -> (u16, u64) {
-    let Ok(session) = plan.ctx.session().cloned() else {
-        return reply_error(req, &plan.ctx, Error::NotLoggedIn);
-    };
-    let mut lease = match session.pool.checkout(&session.creds, &app.config.ftp) {
-        Ok(lease) => lease,
-        Err(e) => return reply_error(req, &plan.ctx, e),
-    };
-    // A reused connection may have died while idle: retry once on a new one.
-    let mut prepared = prepare(&mut lease, &plan);
-    if matches!(&prepared, Err(Error::Ftp(e)) if e.is_connection_lost()) && lease.reused() {
-        match super::pool::connect(&session.creds, &app.config.ftp) {
-            Ok(fresh) => lease.replace(fresh),
-            Err(e) => return reply_error(req, &plan.ctx, e.into()),
-        }
-        prepared = prepare(&mut lease, &plan);
+/// `GET /download/<path>`: streams the file. Errors before the first byte
+/// become an error page; after it, the body is cut short.
+pub fn send(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    let session = ctx.session()?;
+    let path = ctx.target.clone();
+    if path == b"/" {
+        return Err(Error::BadRequest("no file named in the address".into()));
     }
-    let shape = match prepared {
-        Ok(shape) => shape,
-        Err(e) => return reply_error(req, &plan.ctx, e),
-    };
-    if plan.head {
-        let mut writer = req.into_writer();
-        let _ = writer
-            .write_all(head(&plan.path, &shape).as_bytes())
-            .and_then(|_| writer.flush());
-        return (shape.status, 0);
-    }
-    let download = match lease.retr_sized(&plan.path, shape.start, shape.total) {
-        Ok(d) => d,
-        Err(e) => return reply_error(req, &plan.ctx, e.into()),
-    };
-    stream(app, req, &plan, &shape, download)
+    let range = ex.header("Range").and_then(parse_range);
+    let mut lease = session.pool.checkout()?;
+    let shape = session
+        .pool
+        .retry(&mut lease, |c| prepare(c, &path, range))?;
+    let _turn = app.transfer_turn()?;
+    let download = lease.retr_sized(&path, shape.start, shape.total)?;
+    stream(app, ex, &path, &shape, download);
+    Ok(Reply::Sent)
 }
 
 /// The response's shape, known before the first byte is sent.
@@ -136,8 +97,8 @@ struct Shape {
     total: Option<u64>,
 }
 
-fn prepare(client: &mut Client, plan: &Plan) -> Result<Shape> {
-    let total = match client.size(&plan.path) {
+fn prepare(client: &mut Client, path: &[u8], range: Option<Range>) -> Result<Shape> {
+    let total = match client.size(path) {
         Ok(size) => Some(size),
         Err(ftp::Error::Reply { reply, .. }) if matches!(reply.code, 500 | 502 | 504) => None,
         Err(e) => return Err(e.into()),
@@ -150,7 +111,7 @@ fn prepare(client: &mut Client, plan: &Plan) -> Result<Shape> {
             total: None,
         });
     };
-    let (start, end) = match plan.range {
+    let (start, end) = match range {
         None => {
             return Ok(Shape {
                 status: 200,
@@ -176,36 +137,27 @@ fn prepare(client: &mut Client, plan: &Plan) -> Result<Shape> {
     })
 }
 
-fn head(path: &[u8], shape: &Shape) -> String {
+/// The response headers (the server adds the framing ones).
+fn headers(path: &[u8], shape: &Shape) -> Vec<(String, String)> {
     let (_, name) = paths::split(path);
-    let mut h = String::with_capacity(1024);
-    let reason = if shape.status == 206 {
-        "Partial Content"
-    } else {
-        "OK"
-    };
-    h.push_str(&format!("HTTP/1.1 {} {reason}\r\n", shape.status));
-    h.push_str("Content-Type: application/octet-stream\r\n");
-    match shape.len {
-        Some(len) => h.push_str(&format!("Content-Length: {len}\r\n")),
-        None => h.push_str("Transfer-Encoding: chunked\r\n"),
-    }
+    let mut h: Vec<(String, String)> = vec![
+        ("Content-Type".into(), "application/octet-stream".into()),
+        ("Content-Disposition".into(), content_disposition(&name)),
+        ("Accept-Ranges".into(), "bytes".into()),
+        ("Cache-Control".into(), "no-store".into()),
+    ];
     if let (206, Some(len), Some(total)) = (shape.status, shape.len, shape.total) {
         let end = shape.start + len - 1;
-        h.push_str(&format!(
-            "Content-Range: bytes {}-{end}/{total}\r\n",
-            shape.start
+        h.push((
+            "Content-Range".into(),
+            format!("bytes {}-{end}/{total}", shape.start),
         ));
     }
-    h.push_str(&format!(
-        "Content-Disposition: {}\r\n",
-        content_disposition(&name)
-    ));
-    h.push_str("Accept-Ranges: bytes\r\nCache-Control: no-store\r\n");
-    for (k, v) in SECURITY_HEADERS {
-        h.push_str(&format!("{k}: {v}\r\n"));
-    }
-    h.push_str("\r\n");
+    h.extend(
+        SECURITY_HEADERS
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     h
 }
 
@@ -235,97 +187,68 @@ pub fn content_disposition(name: &[u8]) -> String {
 /// Copies the body. On any failure it stops without completing the body.
 fn stream(
     app: &App,
-    req: Request,
-    plan: &Plan,
+    ex: &mut Exchange<'_>,
+    path: &[u8],
     shape: &Shape,
     mut download: Download<'_>,
-) -> (u16, u64) {
-    let mut writer = req.into_writer();
-    if writer
-        .write_all(head(&plan.path, shape).as_bytes())
-        .is_err()
-    {
-        return (shape.status, 0);
-    }
-    let chunked = shape.len.is_none();
-    let limit = shape.len.unwrap_or(u64::MAX);
-    let framed = |chunk: &[u8]| {
-        if chunked {
-            write!(writer, "{:x}\r\n", chunk.len())?;
-            writer.write_all(chunk)?;
-            writer.write_all(b"\r\n")
-        } else {
-            writer.write_all(chunk)
-        }
+) {
+    let length = shape.len.map_or(Length::Unknown, Length::Known);
+    let mut body = match ex.stream(shape.status, &headers(path, shape), length) {
+        Ok(body) => body,
+        Err(e) => return log_debug!("browser went away before the download began: {e}"),
     };
+    let limit = shape.len.unwrap_or(u64::MAX);
     let abort = app.shutdown.abort_flag();
-    let sent = match pipe(&mut (&mut download).take(limit), framed, abort) {
+    let copied = pipe(
+        &mut (&mut download).take(limit),
+        |chunk| body.write_all(chunk),
+        abort,
+    );
+    let sent = match copied {
         Ok(sent) => sent,
         Err((Failure::Read(e), sent)) => {
-            crate::log_warn!(
+            return crate::log_warn!(
                 "download of {:?} failed after {sent} bytes: {e}",
-                lossy(&plan.path)
+                lossy(path)
             );
-            return (shape.status, sent);
         }
         Err((Failure::Write(_), sent)) => {
-            log_debug!("browser went away after {sent} bytes");
-            return (shape.status, sent);
+            return log_debug!("browser went away after {sent} bytes")
         }
         Err((Failure::Aborted, sent)) => {
             // The body stays short of its length (or its last chunk), so the
             // browser sees a failed download, not a complete one.
             app.shutdown.count_aborted();
-            crate::log_warn!(
+            return crate::log_warn!(
                 "download of {:?} cut after {sent} bytes: ftpgate is stopping",
-                lossy(&plan.path)
+                lossy(path)
             );
-            return (shape.status, sent);
         }
     };
     if sent < limit && shape.len.is_some() {
-        crate::log_warn!(
+        return crate::log_warn!(
             "download of {:?} ended after {sent} of {limit} bytes",
-            lossy(&plan.path)
+            lossy(path)
         );
-        return (shape.status, sent);
     }
     // A range that stops before the end leaves the rest unread: dropping aborts.
-    if shape.start + sent == shape.total.unwrap_or(u64::MAX) || chunked {
+    if shape.start + sent == shape.total.unwrap_or(u64::MAX) || shape.len.is_none() {
         if let Err(e) = download.finish() {
-            crate::log_warn!("download of {:?}: {e}", lossy(&plan.path));
-            return (shape.status, sent);
+            return crate::log_warn!("download of {:?}: {e}", lossy(path));
         }
     }
-    if chunked {
-        let _ = writer.write_all(b"0\r\n\r\n");
+    finish(body, path);
+}
+
+/// Ends the body cleanly: only reached when the server confirmed the transfer.
+fn finish(body: BodyWriter<'_>, path: &[u8]) {
+    if let Err(e) = body.finish() {
+        log_debug!("download of {:?} not delivered whole: {e}", lossy(path));
     }
-    let _ = writer.flush();
-    (shape.status, sent)
 }
 
 fn lossy(path: &[u8]) -> String {
     String::from_utf8_lossy(path).into_owned()
-}
-
-fn reply_error(req: Request, ctx: &Ctx, err: Error) -> (u16, u64) {
-    let size = match &err {
-        Error::Ftp(ftp::Error::OffsetPastEnd { size, .. }) => Some(*size),
-        _ => None,
-    };
-    match error_reply(ctx, err) {
-        Reply::Page(page) => {
-            let page = match size {
-                Some(s) => match response::header("Content-Range", &format!("bytes */{s}")) {
-                    Some(h) => page.with_header(h),
-                    None => page,
-                },
-                None => page,
-            };
-            super::send(req, page)
-        }
-        Reply::Download(_) => (500, 0),
-    }
 }
 
 #[cfg(test)]

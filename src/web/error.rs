@@ -44,8 +44,10 @@ pub enum Error {
     Upload(multipart::Error),
     /// ftpgate is stopping (SIGTERM/SIGINT): the request was refused or cut.
     Stopping,
-    /// A bug: logged, shown as a 500 page.
-    Internal(String),
+    /// The request body is larger than this route accepts.
+    TooLarge(String),
+    /// Too many failed logins from this address: wait this many seconds.
+    Throttled { retry_after: u64 },
 }
 
 /// Result alias for handlers.
@@ -81,7 +83,8 @@ impl Error {
             Error::Incomplete { status, .. } => *status,
             Error::Busy(_) | Error::Stopping => 503,
             Error::Upload(_) => 400,
-            Error::Internal(_) => 500,
+            Error::TooLarge(_) => 413,
+            Error::Throttled { .. } => 429,
         }
     }
 
@@ -99,6 +102,8 @@ impl Error {
             404 => "Not found",
             405 => "Method not allowed",
             409 => "Already exists",
+            413 => "Too large",
+            429 => "Too many attempts",
             416 => "Range not satisfiable",
             501 => "Not supported by the server",
             502 => "FTP server problem",
@@ -205,10 +210,14 @@ impl fmt::Display for Error {
             Error::NotLoggedIn => write!(f, "Your session ended; please log in again."),
             Error::NotFound => write!(f, "There is no such page."),
             Error::Method => write!(f, "This address does not accept that method."),
-            Error::Conflict(m) | Error::Busy(m) | Error::Internal(m) | Error::Missing(m) => {
+            Error::Conflict(m) | Error::Busy(m) | Error::TooLarge(m) | Error::Missing(m) => {
                 write!(f, "{m}")
             }
             Error::Incomplete { message, .. } => write!(f, "{message}"),
+            Error::Throttled { retry_after } => write!(
+                f,
+                "Too many failed logins from your address; try again in {retry_after} seconds."
+            ),
             Error::Upload(e) => write!(f, "{}", capitalize(&e.to_string())),
             Error::Stopping => write!(
                 f,

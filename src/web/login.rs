@@ -4,18 +4,21 @@
 //! session yet), the FTP login behind it, and logout. Failures say in plain
 //! words what went wrong and keep what was typed, except the password.
 
+use super::context::{check_csrf, cookie, read_form, Ctx};
 use super::error::{Error, Result};
 use super::paths::{self, field};
-use super::pool::{self, Pool};
+use super::pool::Pool;
 use super::response::{self, Page};
-use super::routes::{check_csrf, cookie, read_form, Ctx};
-use super::session::{Credentials, Secret, COOKIE, LOGIN_COOKIE};
+use super::routes::Reply;
+use super::session::{Credentials, Full, Secret, COOKIE, LOGIN_COOKIE};
 use super::views::model::{Flash, FlashKind, Layout, LoginForm};
 use super::views::pages;
 use super::App;
 use crate::config::check_host;
+use crate::config::AllowList;
 use crate::ftp;
-use tiny_http::Request;
+use crate::http::Exchange;
+use std::time::Instant;
 
 /// Attributes of every cookie we set.
 const COOKIE_ATTRS: &str = "HttpOnly; SameSite=Strict; Path=/";
@@ -26,9 +29,15 @@ const LAST_COOKIE: &str = "ftpgate_last";
 const LAST_MAX_AGE: u32 = 365 * 24 * 3600;
 /// Longest host or user name remembered (and accepted back from the cookie).
 const LAST_MAX_LEN: usize = 255;
+/// Longest user name accepted from the form (checked before any FTP traffic).
+pub const MAX_USER: usize = 256;
+/// Longest password accepted from the form.
+pub const MAX_PASSWORD: usize = 1024;
+/// Longest port field.
+const MAX_PORT: usize = 5;
 
 /// `GET /login`.
-pub fn form(app: &App, req: &Request, ctx: &Ctx) -> Page {
+pub fn form(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let mut form = prefilled(app);
     if let Some(value) = cookie(req, LAST_COOKIE) {
         remembered(&mut form, &value);
@@ -46,7 +55,7 @@ pub fn form(app: &App, req: &Request, ctx: &Ctx) -> Page {
         kind: FlashKind::Info,
         text: t.to_string(),
     });
-    render(200, &layout, form)
+    Ok(render(200, &layout, form).into())
 }
 
 fn prefilled(app: &App) -> LoginForm {
@@ -113,7 +122,11 @@ fn render(status: u16, layout: &Layout, form: LoginForm) -> Page {
 }
 
 /// `POST /login`: connect, log in, create the session.
-pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    let client_ip = crate::http::canonical(req.peer.ip());
+    if let Err(retry_after) = app.logins.check(client_ip, Instant::now()) {
+        return Err(Error::Throttled { retry_after });
+    }
     let form = read_form(req)?;
     let text = |name| {
         String::from_utf8_lossy(field(&form, name).unwrap_or(b""))
@@ -136,8 +149,13 @@ pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
     let password = Secret::new(field(&form, "password").unwrap_or(b"").to_vec());
     let fail = |mut shown: LoginForm, why: String| {
         shown.error = Some(why);
-        Ok(render(401, &ctx.layout("Log in"), shown))
+        Ok(render(401, &ctx.layout("Log in"), shown).into())
     };
+    if let Some(why) = too_long(&shown, password.expose()) {
+        shown.host.truncate(0);
+        shown.user.truncate(0);
+        return fail(shown, why);
+    }
     let port = match shown.port.parse::<u16>() {
         Ok(p) if p > 0 => p,
         _ => return fail(shown, "The port must be a number from 1 to 65535.".into()),
@@ -149,6 +167,11 @@ pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
         .to_string();
     if let Err(e) = check_host(&host) {
         return fail(shown, format!("Check the server address: {e}."));
+    }
+    if let Some(allow) = &app.config.ftp_allow {
+        if !allowed(allow, &host, port) {
+            return fail(shown, format!("This ftpgate is not allowed to reach {host} port {port}; ask its administrator."));
+        }
     }
     if shown.user.is_empty() {
         return fail(
@@ -162,10 +185,19 @@ pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
         user: shown.user.clone(),
         password,
     };
-    let (client, home) = match login(&creds, &app.config.ftp) {
+    let pool = Pool::new(
+        app.config.max_connections_per_session,
+        creds,
+        app.config.ftp.clone(),
+    );
+    let creds = pool.creds();
+    let (client, home) = match login(&pool) {
         Ok(ok) => ok,
         Err(e) => {
-            let why = explain(&e, &creds, &app.config.ftp);
+            if matches!(e, ftp::Error::LoginIncorrect(_)) {
+                app.logins.failed(client_ip, Instant::now());
+            }
+            let why = explain(&e, creds, &app.config.ftp);
             crate::log_info!(
                 "login to {}:{} as {:?} failed: {e}",
                 creds.host,
@@ -175,15 +207,21 @@ pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
             return fail(shown, why);
         }
     };
-    let last = remember(&creds);
-    let pool = Pool::new(app.config.max_connections_per_session);
-    pool.put(client);
+    let last = remember(creds);
     let flash = format!("Connected to {} as {}", creds.host, creds.user);
-    let Some((session, cookie_value)) = app.sessions.create(creds, home, pool) else {
-        return fail(
-            shown,
-            "Too many people are logged in right now; try again later.".into(),
-        );
+    app.logins.succeeded(client_ip);
+    pool.put(client);
+    // Logging in again from this browser ends its old session first, so
+    // the old cookie stops working and its slot is free for the new one.
+    if let Some(old) = &ctx.session {
+        app.sessions.remove(old);
+    }
+    let (session, cookie_value) = match app.sessions.create(home, pool, client_ip) {
+        Ok(made) => made,
+        Err(Full::Total) => return fail(shown, "Too many people are logged in right now; try again later.".into()),
+        Err(Full::PerIp(n)) => {
+            return fail(shown, format!("Your address already has {n} sessions open; log out of one (or wait {} minutes for it to expire) first.", app.config.session_idle.as_secs() / 60))
+        }
     };
     session.set_flash(Flash {
         kind: FlashKind::Success,
@@ -194,14 +232,11 @@ pub fn submit(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
     if let Some(last) = last {
         page = response::set_cookie(page, &last);
     }
-    Ok(response::set_cookie(
-        page,
-        &format!("{LOGIN_COOKIE}=; {COOKIE_ATTRS}; Max-Age=0"),
-    ))
+    Ok(response::set_cookie(page, &format!("{LOGIN_COOKIE}=; {COOKIE_ATTRS}; Max-Age=0")).into())
 }
 
-fn login(creds: &Credentials, config: &ftp::Config) -> ftp::Result<(ftp::Client, Vec<u8>)> {
-    let mut client = pool::connect(creds, config)?;
+fn login(pool: &Pool) -> ftp::Result<(ftp::Client, Vec<u8>)> {
+    let mut client = pool.connect()?;
     // A server without PWD still works from "/".
     let home = client.pwd().unwrap_or_else(|_| b"/".to_vec());
     Ok((client, home))
@@ -235,6 +270,37 @@ fn explain(e: &ftp::Error, creds: &Credentials, config: &ftp::Config) -> String 
     }
 }
 
+/// Which field is over its cap, in words; nothing is sent to any server then.
+fn too_long(form: &LoginForm, password: &[u8]) -> Option<String> {
+    let over =
+        |what: &str, max: usize| Some(format!("The {what} is longer than {max} characters."));
+    if form.host.len() > 253 {
+        return over("server address", 253);
+    }
+    if form.port.len() > MAX_PORT {
+        return Some("The port must be a number from 1 to 65535.".into());
+    }
+    if form.user.len() > MAX_USER {
+        return over("user name", MAX_USER);
+    }
+    if password.len() > MAX_PASSWORD {
+        return over("password", MAX_PASSWORD);
+    }
+    None
+}
+
+/// Whether `--ftp-allow` lets `host:port` be reached. The name is resolved
+/// here to check addresses; one that does not resolve is left to fail later
+/// only if a name entry allowed it.
+fn allowed(allow: &AllowList, host: &str, port: u16) -> bool {
+    use std::net::ToSocketAddrs;
+    let resolved: Vec<std::net::IpAddr> = (host, port)
+        .to_socket_addrs()
+        .map(|addrs| addrs.map(|a| a.ip()).collect())
+        .unwrap_or_default();
+    allow.allows(host, port, &resolved)
+}
+
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -243,19 +309,16 @@ fn capitalized(s: &str) -> String {
 }
 
 /// `POST /logout`: QUIT, forget the credentials, expire the cookie.
-pub fn logout(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+pub fn logout(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let form = read_form(req)?;
     let Some(session) = &ctx.session else {
         // Already logged out: nothing to protect, just go to the login page.
-        return Ok(response::redirect("/login"));
+        return Ok(response::redirect("/login").into());
     };
     check_csrf(req, session, field(&form, "csrf"))?;
     app.sessions.remove(session);
     let page = response::redirect("/login?bye=1");
-    Ok(response::set_cookie(
-        page,
-        &format!("{COOKIE}=; {COOKIE_ATTRS}; Max-Age=0"),
-    ))
+    Ok(response::set_cookie(page, &format!("{COOKIE}=; {COOKIE_ATTRS}; Max-Age=0")).into())
 }
 
 #[cfg(test)]

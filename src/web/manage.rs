@@ -9,30 +9,30 @@
 //! non-empty folder is only removed when asked for, after a confirmation
 //! that says how much goes.
 
+use super::context::{check_csrf, read_form, Ctx};
 use super::error::{Error, Result};
 use super::format::count;
 use super::paths::{self, field};
-use super::pool::{self, Lease};
 use super::response::{self, json_string, Page};
-use super::routes::{check_csrf, read_form, Ctx};
+use super::routes::Reply;
 use super::session::Session;
 use super::tree::{self, Count};
 use super::views::model::{DeleteConfirm, EntryKind, Flash, FlashKind, RenameForm};
 use super::views::pages;
 use super::App;
 use crate::ftp::{Client, Entry, Kind};
-use tiny_http::Request;
+use crate::http::Exchange;
 
 /// `POST /mkdir/<dir>/` with `name`.
-pub fn mkdir(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+pub fn mkdir(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
-    let dir = paths::decode(&ctx.path["/mkdir".len()..])?;
+    let dir = ctx.target.clone();
     let form = read_form(req)?;
     check_csrf(req, session, field(&form, "csrf"))?;
     let name = field(&form, "name").unwrap_or(b"");
     paths::check_name(name)?;
     let target = paths::join(&dir, name);
-    with_client(app, session, |c| {
+    session.pool.run(|c| {
         if find(c, &target)?.is_some() {
             return Err(Error::Conflict(format!(
                 "“{}” already exists here.",
@@ -42,14 +42,14 @@ pub fn mkdir(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
         c.mkd(&target).map_err(Error::Refused)
     })?;
     let message = format!("Created folder “{}”", shown(name));
-    Ok(done(ctx, session, &dir, &target, message, ""))
+    Ok(done(ctx, session, &dir, &target, message, "").into())
 }
 
 /// `GET /rename/<path>`: the rename form.
-pub fn rename_page(app: &App, ctx: &Ctx) -> Result<Page> {
+pub fn rename_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
-    let path = changeable(&ctx.path["/rename".len()..], "renamed")?;
-    let entry = with_client(app, session, |c| existing(c, &path))?;
+    let path = changeable(&ctx.target, "renamed")?;
+    let entry = session.pool.run(|c| existing(c, &path))?;
     let (dir, name) = paths::split(&path);
     let form = RenameForm {
         name: shown(&name),
@@ -60,14 +60,14 @@ pub fn rename_page(app: &App, ctx: &Ctx) -> Result<Page> {
         back_href: paths::browse_url(&dir),
     };
     let layout = ctx.layout(&format!("Rename {}", form.name));
-    Ok(response::html(200, pages::rename(&layout, &form)))
+    Ok(response::html(200, pages::rename(&layout, &form)).into())
 }
 
 /// `POST /rename/<path>` with `to`: a new name in the same folder, or an
 /// absolute path to move it.
-pub fn rename(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+pub fn rename(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
-    let path = changeable(&ctx.path["/rename".len()..], "renamed")?;
+    let path = changeable(&ctx.target, "renamed")?;
     let form = read_form(req)?;
     check_csrf(req, session, field(&form, "csrf"))?;
     let (dir, name) = paths::split(&path);
@@ -78,7 +78,7 @@ pub fn rename(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
             "the new name is the same as the old one".into(),
         ));
     }
-    with_client(app, session, |c| {
+    session.pool.run(|c| {
         let entry = existing(c, &path)?;
         if entry.kind == Kind::Dir && dest.starts_with(&paths::join(&path, b"")) {
             return Err(Error::BadRequest(
@@ -99,7 +99,7 @@ pub fn rename(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
     } else {
         format!("Moved “{}” to {}", shown(&name), shown(&dest))
     };
-    Ok(done(ctx, session, &dir, &dest, message, ""))
+    Ok(done(ctx, session, &dir, &dest, message, "").into())
 }
 
 /// Where `to` (a plain name, or an absolute path) puts an entry of `dir`.
@@ -120,10 +120,10 @@ fn destination(dir: &[u8], to: &[u8]) -> Result<Vec<u8>> {
 
 /// `GET /delete/<path>`: the confirmation page, or for JSON a preview of
 /// what would go: `{"path","name","type","empty","files","folders"}`.
-pub fn delete_page(app: &App, ctx: &Ctx) -> Result<Page> {
+pub fn delete_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
-    let path = changeable(&ctx.path["/delete".len()..], "deleted")?;
-    let (entry, inside) = with_client(app, session, |c| {
+    let path = changeable(&ctx.target, "deleted")?;
+    let (entry, inside) = session.pool.run(|c| {
         let entry = existing(c, &path)?;
         let inside = match entry.kind {
             Kind::Dir => tree::count(c, &path)?,
@@ -143,7 +143,7 @@ pub fn delete_page(app: &App, ctx: &Ctx) -> Result<Page> {
             inside.files,
             inside.folders
         );
-        return Ok(response::json(200, body));
+        return Ok(response::json(200, body).into());
     }
     let confirm = DeleteConfirm {
         name: shown(&name),
@@ -157,23 +157,20 @@ pub fn delete_page(app: &App, ctx: &Ctx) -> Result<Page> {
         back_href: paths::browse_url(&dir),
     };
     let layout = ctx.layout(&format!("Delete {}", confirm.name));
-    Ok(response::html(
-        200,
-        pages::confirm_delete(&layout, &confirm),
-    ))
+    Ok(response::html(200, pages::confirm_delete(&layout, &confirm)).into())
 }
 
 /// `POST /delete/<path>`: a file, a link or an empty folder; a folder with
 /// everything in it only with `recursive=1`.
-pub fn delete(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
-    let path = changeable(&ctx.path["/delete".len()..], "deleted")?;
+    let path = changeable(&ctx.target, "deleted")?;
     let form = read_form(req)?;
     check_csrf(req, session, field(&form, "csrf"))?;
     let recursive = matches!(field(&form, "recursive"), Some(b"1" | b"on"));
     let (dir, name) = paths::split(&path);
     let name = shown(&name);
-    let (message, extra) = with_client(app, session, |c| {
+    let (message, extra) = session.pool.run(|c| {
         let entry = existing(c, &path)?;
         if entry.kind != Kind::Dir {
             // Files, and links: the link goes, never what it points to.
@@ -208,18 +205,17 @@ pub fn delete(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
             format!(",\"files\":{files},\"folders\":{folders}"),
         ))
     })?;
-    Ok(done(ctx, session, &dir, &path, message, &extra))
+    Ok(done(ctx, session, &dir, &path, message, &extra).into())
 }
 
 /// The decoded path of a rename or delete; the top folder is refused.
-fn changeable(url_path: &str, verb: &str) -> Result<Vec<u8>> {
-    let path = paths::decode(url_path)?;
+fn changeable(path: &[u8], verb: &str) -> Result<Vec<u8>> {
     if path == b"/" {
         return Err(Error::BadRequest(format!(
             "the top folder cannot be {verb}"
         )));
     }
-    Ok(path)
+    Ok(path.to_vec())
 }
 
 /// The entry at `path`, or a 404 that names it.
@@ -253,23 +249,6 @@ fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
         return Ok(Some(probe(Kind::Dir)));
     }
     Ok(None)
-}
-
-/// Runs `op` on one of the session's connections; a reused connection that
-/// turns out dead is replaced and `op` runs once more.
-fn with_client<T>(
-    app: &App,
-    session: &Session,
-    mut op: impl FnMut(&mut Client) -> Result<T>,
-) -> Result<T> {
-    let mut lease: Lease = session.pool.checkout(&session.creds, &app.config.ftp)?;
-    match op(&mut lease) {
-        Err(e) if e.is_connection_lost() && lease.reused() => {
-            lease.replace(pool::connect(&session.creds, &app.config.ftp)?);
-            op(&mut lease)
-        }
-        other => other,
-    }
 }
 
 /// Success: JSON `{"message", "path", ...extra}`, or 303 back to `dir` with
@@ -338,8 +317,9 @@ mod tests {
 
     #[test]
     fn the_top_folder_is_not_changeable() {
-        assert!(changeable("/", "deleted").is_err());
-        assert!(changeable("/a/..", "deleted").is_err());
-        assert_eq!(changeable("/a%20b", "deleted").unwrap(), b"/a b");
+        assert!(changeable(b"/", "deleted").is_err());
+        assert_eq!(changeable(b"/a b", "deleted").unwrap(), b"/a b");
+        // The router decodes; a path that climbs back to the top is the top.
+        assert!(changeable(&paths::decode("/a/..").unwrap(), "deleted").is_err());
     }
 }

@@ -1,17 +1,20 @@
 //! # The web appliance
 //!
-//! Serves the HTTP contract of DESIGN.md with `tiny_http`: a fixed set of
-//! worker threads take requests from one listener; a panic in a handler
-//! becomes a 500 page and a log line while every other request goes on.
-//! No FTP wire details here: handlers use `crate::ftp` through the pool.
-//! Stopping gracefully is in `shutdown`.
+//! Serves the HTTP contract of DESIGN.md on ftpgate's own HTTP server
+//! (`crate::http`): each connection has its own thread, so a slow browser or
+//! FTP server holds only its own request; a panic in a handler becomes a
+//! 500 page and a log line while every other request goes on. No FTP wire
+//! details here: handlers use `crate::ftp` through the pool. Stopping
+//! gracefully is in `shutdown`.
 
 pub mod assets;
 mod browse;
+mod context;
 mod download;
 pub mod error;
+mod fail;
 mod format;
-pub mod listener;
+mod gate;
 mod login;
 mod manage;
 pub mod multipart;
@@ -23,11 +26,13 @@ mod routes;
 pub mod session;
 pub mod shutdown;
 mod sorting;
+mod throttle;
 mod tree;
 mod upload;
 pub mod views;
 
 use crate::config::Config;
+use crate::http::{self, Exchange};
 use crate::{log_error, log_info};
 use session::Store;
 use shutdown::{Event, Shutdown};
@@ -43,31 +48,54 @@ pub struct App {
     pub sessions: Store,
     /// Whether the server is stopping, and the transfers' abort flag.
     pub shutdown: Shutdown,
+    /// Downloads and uploads streaming at once.
+    pub transfers: gate::Gate,
+    /// Failed logins per client address.
+    pub logins: throttle::Throttle,
 }
 
-/// A running server: its address and its threads.
+impl App {
+    pub fn new(config: Config) -> App {
+        App {
+            sessions: Store::new(
+                config.session_idle,
+                config.max_sessions,
+                config.max_sessions_per_ip,
+            ),
+            transfers: gate::Gate::new(config.workers),
+            logins: throttle::Throttle::default(),
+            config,
+            shutdown: Shutdown::default(),
+        }
+    }
+
+    /// A turn to stream a file, waiting up to the HTTP timeout for one.
+    pub fn transfer_turn(&self) -> error::Result<gate::Turn<'_>> {
+        self.transfers
+            .enter(self.config.http_timeout)
+            .ok_or_else(|| {
+                error::Error::Busy(
+                    "ftpgate is moving as many files as it can right now; try again in a moment."
+                        .into(),
+                )
+            })
+    }
+}
+
+/// A running server: its address, the HTTP server and the app.
 pub struct Running {
     pub addr: SocketAddr,
-    server: Arc<tiny_http::Server>,
-    /// The socket tiny_http accepts on (a duplicate), to stop listening.
-    listener: TcpListener,
+    server: http::Server,
     app: Arc<App>,
-    workers: Vec<std::thread::JoinHandle<()>>,
-    heartbeat: std::thread::JoinHandle<()>,
 }
 
 impl Running {
-    /// For tests: stops taking requests, waits for the workers (and so for
-    /// every running request), and closes every session.
-    pub fn stop(self) {
+    /// For tests: stops taking requests, waits for running requests (up to
+    /// the HTTP timeout), and closes every session.
+    pub fn stop(mut self) {
         self.app.shutdown.begin();
-        for _ in 0..self.workers.len() {
-            self.server.unblock();
-        }
-        for w in self.workers {
-            let _ = w.join();
-        }
-        let _ = self.heartbeat.join();
+        let _ = self.server.stop_listening();
+        self.app.shutdown.wait_idle(self.app.config.http_timeout);
         for s in self.app.sessions.drain() {
             s.pool.close_all();
         }
@@ -76,139 +104,104 @@ impl Running {
 
 /// Binds the configured address and serves in background threads.
 pub fn start(config: Config) -> io::Result<Running> {
-    let listener = listener::bind(config.listen, config.http_timeout)?;
+    let listener = http::bind(config.listen)?;
     start_on(listener, config)
 }
 
-/// Serves on a listener made by [`listener::bind`].
+/// Serves on a listener made by [`http::bind`].
 pub fn start_on(listener: TcpListener, config: Config) -> io::Result<Running> {
-    let addr = listener.local_addr()?;
-    let accepting = listener.try_clone()?;
-    let server = tiny_http::Server::from_listener(accepting, None).map_err(io::Error::other)?;
-    let server = Arc::new(server);
-    let app = Arc::new(App {
-        sessions: Store::new(config.session_idle, config.max_sessions),
-        config,
-        shutdown: Shutdown::default(),
-    });
-    let stopping = app.shutdown.stopping.clone();
-    let heartbeat = listener::heartbeat(addr, app.config.http_timeout, stopping)?;
-    let workers = (0..app.config.workers)
-        .map(|i| {
-            let (server, app) = (server.clone(), app.clone());
-            std::thread::Builder::new()
-                .name(format!("http-{i}"))
-                .spawn(move || worker(&server, &app))
-        })
-        .collect::<io::Result<Vec<_>>>()?;
+    let http_config = config.http();
+    let app = Arc::new(App::new(config));
+    let notify = app.clone();
+    let on_fatal = Box::new(move |_: &io::Error| notify.shutdown.notify(Event::ListenerFailed));
+    let server = http::Server::start(listener, http_config, Arc::new(Web(app.clone())), on_fatal)?;
+    let addr = server.addr();
     log_info!("listening on http://{addr}/");
-    Ok(Running {
-        addr,
-        server,
-        listener,
-        app,
-        workers,
-        heartbeat,
-    })
+    Ok(Running { addr, server, app })
 }
 
-fn worker(server: &tiny_http::Server, app: &App) {
-    loop {
-        match server.recv() {
-            Ok(request) => handle(app, request),
-            // The stop closed the listener, or woke this worker to end it.
-            Err(_) if app.shutdown.stopping() => return,
-            Err(e) => {
-                // tiny_http's accept thread has ended: nothing more will come.
-                log_error!("the HTTP listener failed: {e}");
-                app.shutdown.notify(Event::ListenerFailed);
-                for _ in 0..app.config.workers {
-                    server.unblock();
-                }
-                return;
-            }
-        }
+/// The app as the HTTP server's handler.
+struct Web(Arc<App>);
+
+impl http::Handler for Web {
+    fn handle(&self, ex: &mut Exchange<'_>) {
+        handle_with(&self.0, ex, routes::route);
     }
 }
 
-/// Serves one request: route, respond, log one line.
-fn handle(app: &App, request: tiny_http::Request) {
-    handle_with(app, request, routes::route);
-}
-
-/// `handle` with the router as a parameter, so a test can make it panic.
+/// Serves one request: route, respond, log one line. The router is a
+/// parameter so that a test can make it panic.
 fn handle_with(
     app: &App,
-    mut request: tiny_http::Request,
-    route: impl FnOnce(&App, &mut tiny_http::Request) -> routes::Reply,
-) -> (u16, u64) {
+    ex: &mut Exchange<'_>,
+    route: impl FnOnce(&App, &mut Exchange<'_>) -> routes::Reply,
+) {
     let started = Instant::now();
-    let method = request.method().to_string();
-    let path = request.url().split('?').next().unwrap_or("").to_string();
+    let method = ex.method().as_str().to_string();
+    let path = crate::logging::quoted(ex.path(), LOGGED_PATH_CHARS);
     let Some(busy) = app.shutdown.enter() else {
         // Received before the listener closed, or on a kept-alive connection.
-        let page = routes::stopping_page(&request);
-        let (status, bytes) = send(request, page);
+        ex.close_after();
+        send(ex, routes::stopping_page(ex));
+        let (status, bytes) = ex.sent();
         log_info!("{method} {path} {status} {bytes}B (stopping)");
-        return (status, bytes);
+        return;
     };
-    let routed = catch_unwind(AssertUnwindSafe(|| route(app, &mut request)));
-    let (status, bytes) = match routed {
+    match catch_unwind(AssertUnwindSafe(|| route(app, ex))) {
         Ok(routes::Reply::Page(page)) => {
-            // Once transfers are being cut the stop waits only for their
-            // cleanup, which is done: tiny_http may now read the rest of an
-            // unfinished upload body before it lets go of the request.
+            // Once transfers are being cut the stop waits only for their cleanup.
             if app.shutdown.aborting() {
                 drop(busy);
             }
-            send(request, page)
+            send(ex, page);
         }
-        Ok(routes::Reply::Download(plan)) => {
-            match catch_unwind(AssertUnwindSafe(|| download::send(app, request, plan))) {
-                Ok(outcome) => outcome,
-                Err(_) => {
-                    log_error!("a download handler panicked: {method} {path}");
-                    (500, 0)
-                }
-            }
-        }
+        Ok(routes::Reply::Sent) => {}
         Err(_) => {
             log_error!("a handler panicked: {method} {path}");
-            send(request, routes::internal_error_page())
+            if ex.responded() {
+                ex.close_after();
+            } else {
+                send(ex, routes::internal_error_page());
+            }
         }
-    };
+    }
+    let (status, bytes) = ex.sent();
     let ms = started.elapsed().as_millis();
     log_info!("{method} {path} {status} {bytes}B {ms}ms");
-    (status, bytes)
 }
 
+/// The longest request path written to the log (a URL can be 8 KiB).
+const LOGGED_PATH_CHARS: usize = 200;
+
 /// Sends an in-memory response with the security headers.
-fn send(request: tiny_http::Request, page: response::Page) -> (u16, u64) {
-    let page = response::secure(page);
-    let status = page.status_code().0;
-    let bytes = page.data_length().unwrap_or(0) as u64;
-    if let Err(e) = request.respond(page) {
+fn send(ex: &mut Exchange<'_>, page: response::Page) {
+    if let Err(e) = ex.respond(response::secure(page)) {
         crate::log_debug!("response not delivered: {e}");
     }
-    (status, bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn a_panicking_handler_becomes_a_500_and_serving_goes_on() {
-        let app = App {
-            config: Config::default(),
-            sessions: Store::new(Duration::from_secs(60), 1),
-            shutdown: Shutdown::default(),
-        };
-        let request = tiny_http::TestRequest::new().with_path("/boom").into();
-        let outcome = handle_with(&app, request, |_, _| panic!("a bug in a handler"));
-        assert_eq!(outcome.0, 500);
-        let request = tiny_http::TestRequest::new().with_path("/healthz").into();
-        assert_eq!(handle_with(&app, request, routes::route).0, 200);
+        let app = App::new(Config::default());
+        let boom = b"GET /boom HTTP/1.1\r\nHost: x\r\n\r\n";
+        let out = http::testing::exchange(boom, |ex| {
+            handle_with(&app, ex, |_, _| panic!("a bug in a handler"))
+        });
+        assert!(
+            out.starts_with(b"HTTP/1.1 500 "),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
+        let health = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        let out = http::testing::exchange(health, |ex| handle_with(&app, ex, routes::route));
+        assert!(
+            out.starts_with(b"HTTP/1.1 200 "),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
     }
 }

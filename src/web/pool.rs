@@ -3,7 +3,9 @@
 //! Each session keeps its FTP control connections open between requests, so
 //! browsing does not pay a login per click. A request checks one out (a
 //! `Lease`), extra ones are opened for concurrent transfers up to a cap, and a
-//! connection the server dropped (421, EOF, restart) is replaced transparently.
+//! connection the server dropped (421, EOF, restart) is replaced transparently
+//! by the one retry path, [`Pool::retry`]. The pool owns the credentials and
+//! the FTP settings it connects with. No lock is held across network I/O.
 
 use super::error::{Error, Result};
 use super::session::{lock, Credentials};
@@ -22,6 +24,8 @@ const CHECK_AFTER: Duration = Duration::from_secs(15);
 /// A session's FTP connections.
 #[derive(Debug)]
 pub struct Pool {
+    creds: Credentials,
+    config: ftp::Config,
     idle: Mutex<Vec<(Client, Instant)>>,
     busy: AtomicUsize,
     max: usize,
@@ -37,8 +41,10 @@ pub fn connect(creds: &Credentials, config: &ftp::Config) -> ftp::Result<Client>
 
 impl Pool {
     /// An empty pool allowing `max` connections at once.
-    pub fn new(max: usize) -> Self {
+    pub fn new(max: usize, creds: Credentials, config: ftp::Config) -> Self {
         Pool {
+            creds,
+            config,
             idle: Mutex::new(Vec::new()),
             busy: AtomicUsize::new(0),
             max,
@@ -51,8 +57,18 @@ impl Pool {
         lock(&self.idle).push((client, Instant::now()));
     }
 
+    /// The credentials the pool logs in with.
+    pub fn creds(&self) -> &Credentials {
+        &self.creds
+    }
+
+    /// A new connection, logged in.
+    pub fn connect(&self) -> ftp::Result<Client> {
+        connect(&self.creds, &self.config)
+    }
+
     /// Checks out a working connection: an idle one if it still answers, else a new one.
-    pub fn checkout<'a>(&'a self, creds: &Credentials, config: &ftp::Config) -> Result<Lease<'a>> {
+    pub fn checkout(&self) -> Result<Lease<'_>> {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::NotLoggedIn);
         }
@@ -68,7 +84,12 @@ impl Pool {
             client: None,
             reused: false,
         };
-        while let Some((mut client, since)) = lock(&self.idle).pop() {
+        loop {
+            // Taken in its own statement: the guard must not live through the NOOP.
+            let next = lock(&self.idle).pop();
+            let Some((mut client, since)) = next else {
+                break;
+            };
             if since.elapsed() < CHECK_AFTER || client.noop().is_ok() {
                 lease.client = Some(client);
                 lease.reused = true;
@@ -76,27 +97,39 @@ impl Pool {
             }
             log_debug!("dropping a stale FTP connection");
         }
-        lease.client = Some(connect(creds, config)?);
+        lease.client = Some(self.connect()?);
         Ok(lease)
     }
 
-    /// Runs `op` on a connection; if a reused connection turns out dead, the
-    /// operation is retried once on a fresh one.
-    pub fn run<T>(
+    /// Runs `op` on a checked-out connection, through [`Pool::retry`].
+    pub fn run<T>(&self, op: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+        let mut lease = self.checkout()?;
+        self.retry(&mut lease, op)
+    }
+
+    /// Runs `op` on `lease`; if a reused connection turns out dead, it is
+    /// replaced and `op` runs once more. The one reconnect-and-retry path.
+    pub fn retry<T>(
         &self,
-        creds: &Credentials,
-        config: &ftp::Config,
-        mut op: impl FnMut(&mut Client) -> ftp::Result<T>,
+        lease: &mut Lease<'_>,
+        mut op: impl FnMut(&mut Client) -> Result<T>,
     ) -> Result<T> {
-        let mut lease = self.checkout(creds, config)?;
-        match op(&mut lease) {
+        match op(lease) {
             Err(e) if e.is_connection_lost() && lease.reused => {
                 log_debug!("FTP connection lost ({e}); reconnecting");
-                lease.replace(connect(creds, config)?);
-                Ok(op(&mut lease)?)
+                lease.replace(self.connect()?);
+                op(lease)
             }
-            other => Ok(other?),
+            other => other,
         }
+    }
+
+    /// Makes `lease` usable again after its connection broke (to clean up).
+    pub fn revive(&self, lease: &mut Lease<'_>) -> ftp::Result<()> {
+        if !lease.is_usable() {
+            lease.replace(self.connect()?);
+        }
+        Ok(())
     }
 
     /// Closes every idle connection with QUIT; leases in flight close when returned.
@@ -118,14 +151,9 @@ pub struct Lease<'a> {
 
 impl Lease<'_> {
     /// Swaps in a new connection (after the old one died).
-    pub fn replace(&mut self, client: Client) {
+    fn replace(&mut self, client: Client) {
         self.client = Some(client);
         self.reused = false;
-    }
-
-    /// Whether this connection came from the idle list (and may be stale).
-    pub fn reused(&self) -> bool {
-        self.reused
     }
 }
 

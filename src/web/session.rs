@@ -10,6 +10,7 @@ use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use std::collections::HashMap;
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -59,7 +60,8 @@ pub struct Credentials {
 #[derive(Debug)]
 pub struct Session {
     id: [u8; 32],
-    pub creds: Credentials,
+    /// The address that logged in (for the per-address cap).
+    pub client: IpAddr,
     /// The login directory (PWD right after login).
     pub home: Vec<u8>,
     /// The CSRF token every POST must carry.
@@ -70,9 +72,14 @@ pub struct Session {
 }
 
 impl Session {
+    /// The credentials the session logs in with (held by its pool).
+    pub fn creds(&self) -> &Credentials {
+        self.pool.creds()
+    }
+
     /// `user@host` for the page header.
     pub fn account(&self) -> String {
-        format!("{}@{}", self.creds.user, self.creds.host)
+        format!("{}@{}", self.creds().user, self.creds().host)
     }
 
     /// Leaves a message for the next page.
@@ -107,11 +114,21 @@ pub struct Store {
     sessions: Mutex<HashMap<[u8; 32], Arc<Session>>>,
     idle: Duration,
     max: usize,
+    max_per_ip: usize,
+}
+
+/// Why no session could be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Full {
+    /// Every session slot is taken.
+    Total,
+    /// This client address already has its share.
+    PerIp(usize),
 }
 
 impl Store {
     /// A store with a fresh random key: cookies from an earlier run are invalid.
-    pub fn new(idle: Duration, max: usize) -> Self {
+    pub fn new(idle: Duration, max: usize, max_per_ip: usize) -> Self {
         let rng = SystemRandom::new();
         let key = hmac::Key::generate(hmac::HMAC_SHA256, &rng).expect("system random");
         Store {
@@ -120,6 +137,7 @@ impl Store {
             sessions: Mutex::new(HashMap::new()),
             idle,
             max,
+            max_per_ip,
         }
     }
 
@@ -134,15 +152,15 @@ impl Store {
     /// every login, so a planted cookie can never become a logged-in one.
     pub fn create(
         &self,
-        creds: Credentials,
         home: Vec<u8>,
         pool: Pool,
-    ) -> Option<(Arc<Session>, String)> {
+        client: IpAddr,
+    ) -> Result<(Arc<Session>, String), Full> {
         self.sweep();
         let id = self.random::<32>();
         let session = Arc::new(Session {
             id,
-            creds,
+            client,
             home,
             csrf: hex(&self.random::<32>()),
             pool,
@@ -151,10 +169,13 @@ impl Store {
         });
         let mut all = lock(&self.sessions);
         if all.len() >= self.max {
-            return None;
+            return Err(Full::Total);
+        }
+        if all.values().filter(|s| s.client == client).count() >= self.max_per_ip {
+            return Err(Full::PerIp(self.max_per_ip));
         }
         all.insert(id, session.clone());
-        Some((session, self.sign(&id)))
+        Ok((session, self.sign(&id)))
     }
 
     /// The live session a cookie names; tampered, unknown or expired → None.
@@ -256,7 +277,9 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) || s.len() > 256 {
+    // Only the lowercase hex we write: a re-cased cookie is another cookie.
+    let ours = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    if !s.len().is_multiple_of(2) || s.len() > 256 || !s.bytes().all(ours) {
         return None;
     }
     (0..s.len())
@@ -278,45 +301,71 @@ mod tests {
         }
     }
 
+    fn pool(max: usize) -> Pool {
+        Pool::new(max, creds(), crate::ftp::Config::default())
+    }
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::from([10, 0, 0, last])
+    }
+
     fn store() -> Store {
-        Store::new(Duration::from_secs(60), 2)
+        Store::new(Duration::from_secs(60), 2, 2)
     }
 
     #[test]
     fn cookie_names_the_session() {
         let s = store();
-        let (session, cookie) = s.create(creds(), b"/".to_vec(), Pool::new(2)).unwrap();
+        let (session, cookie) = s.create(b"/".to_vec(), pool(2), ip(1)).unwrap();
         assert!(Arc::ptr_eq(&s.lookup(&cookie).unwrap(), &session));
     }
 
     #[test]
     fn tampered_cookie_is_logged_out() {
         let s = store();
-        let (_, cookie) = s.create(creds(), b"/".to_vec(), Pool::new(2)).unwrap();
+        let (_, cookie) = s.create(b"/".to_vec(), pool(2), ip(1)).unwrap();
         let mut bad = cookie.clone().into_bytes();
         bad[3] = if bad[3] == b'a' { b'b' } else { b'a' };
         assert!(s.lookup(std::str::from_utf8(&bad).unwrap()).is_none());
         assert!(s.lookup("zz.zz").is_none());
         assert!(s.lookup("").is_none());
         // A cookie signed by another store's key is worthless here.
-        let (_, other) = store()
-            .create(creds(), b"/".to_vec(), Pool::new(2))
-            .unwrap();
+        let (_, other) = store().create(b"/".to_vec(), pool(2), ip(1)).unwrap();
         assert!(s.lookup(&other).is_none());
     }
 
     #[test]
     fn caps_live_sessions() {
         let s = store();
-        assert!(s.create(creds(), b"/".to_vec(), Pool::new(1)).is_some());
-        assert!(s.create(creds(), b"/".to_vec(), Pool::new(1)).is_some());
-        assert!(s.create(creds(), b"/".to_vec(), Pool::new(1)).is_none());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_err());
+    }
+
+    #[test]
+    fn caps_sessions_per_client_address() {
+        let s = Store::new(Duration::from_secs(60), 10, 2);
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
+        assert_eq!(
+            s.create(b"/".to_vec(), pool(1), ip(1)).unwrap_err(),
+            Full::PerIp(2)
+        );
+        assert!(s.create(b"/".to_vec(), pool(1), ip(2)).is_ok());
+    }
+
+    #[test]
+    fn a_re_cased_cookie_is_not_the_session() {
+        let s = store();
+        let (_, cookie) = s.create(b"/".to_vec(), pool(1), ip(1)).unwrap();
+        assert!(s.lookup(&cookie).is_some());
+        assert!(s.lookup(&cookie.to_ascii_uppercase()).is_none());
     }
 
     #[test]
     fn idle_sessions_expire() {
-        let s = Store::new(Duration::from_millis(10), 4);
-        let (_, cookie) = s.create(creds(), b"/".to_vec(), Pool::new(1)).unwrap();
+        let s = Store::new(Duration::from_millis(10), 4, 4);
+        let (_, cookie) = s.create(b"/".to_vec(), pool(1), ip(1)).unwrap();
         std::thread::sleep(Duration::from_millis(30));
         assert!(s.lookup(&cookie).is_none());
         assert!(s.is_empty());
@@ -325,7 +374,7 @@ mod tests {
     #[test]
     fn removed_session_is_gone() {
         let s = store();
-        let (session, cookie) = s.create(creds(), b"/".to_vec(), Pool::new(1)).unwrap();
+        let (session, cookie) = s.create(b"/".to_vec(), pool(1), ip(1)).unwrap();
         s.remove(&session);
         assert!(s.lookup(&cookie).is_none());
     }

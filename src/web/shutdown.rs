@@ -8,7 +8,7 @@
 //! that stops the server.
 
 use super::format::count;
-use super::{listener, Running};
+use super::Running;
 use crate::{log_info, log_warn};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -24,7 +24,7 @@ const CLEANUP_MARGIN: Duration = Duration::from_secs(5);
 pub enum Event {
     /// A [`Stopper`] asked (the binary's signal thread), for this reason.
     Requested(&'static str),
-    /// tiny_http's accept thread ended: nothing more will come (exit non-zero).
+    /// The listening socket broke: nothing more will come (exit non-zero).
     ListenerFailed,
 }
 
@@ -45,8 +45,7 @@ pub struct Outcome {
 #[derive(Debug, Default)]
 pub struct Shutdown {
     /// Set when the stop begins (always with `state` locked, see [`Shutdown::enter`]).
-    /// Shared with the heartbeat, which ends when it is set.
-    pub(super) stopping: Arc<AtomicBool>,
+    stopping: AtomicBool,
     /// Set when the grace period is over: pipes fail at their next chunk.
     abort: AtomicBool,
     /// Transfers that failed because of `abort`.
@@ -134,7 +133,7 @@ impl Shutdown {
     }
 
     /// Waits until no request is running or `timeout` passed; returns how many still are.
-    fn wait_idle(&self, timeout: Duration) -> usize {
+    pub(super) fn wait_idle(&self, timeout: Duration) -> usize {
         let deadline = Instant::now() + timeout;
         let mut state = self.lock();
         while state.busy > 0 {
@@ -178,10 +177,10 @@ impl Running {
     /// then transfers are cut and get a little longer to clean up; finally
     /// every session's FTP connections QUIT. Threads still stuck after that
     /// are left behind: the caller is about to exit.
-    pub fn shutdown(self, why: &str, grace: Duration) -> Outcome {
+    pub fn shutdown(mut self, why: &str, grace: Duration) -> Outcome {
         let shutdown = &self.app.shutdown;
         let running = shutdown.begin();
-        match listener::stop_listening(&self.listener) {
+        match self.server.stop_listening() {
             Ok(()) => log_info!("stopping ({why}): new connections are refused"),
             Err(e) => log_warn!("stopping ({why}): the socket stays open ({e}); requests get 503"),
         }
@@ -210,10 +209,6 @@ impl Running {
         let sessions = self.app.sessions.drain();
         for s in &sessions {
             s.pool.close_all();
-        }
-        // Idle workers wake and end; busy ones end with the process.
-        for _ in &self.workers {
-            self.server.unblock();
         }
         log_info!(
             "stopped ({} logged out)",

@@ -6,19 +6,20 @@
 //! failed or abandoned upload deletes the temporary file and leaves any
 //! existing file untouched.
 
+use super::context::Ctx;
 use super::error::{Error, Result};
 use super::multipart::{self, Multipart};
 use super::paths;
 use super::pipe::{pipe, Failure};
-use super::pool::{self, Lease};
+use super::pool::Lease;
 use super::response::{self, json_string, Page};
-use super::routes::{header, Ctx};
+use super::routes::Reply;
 use super::session::{hex, Session};
 use super::views::model::{Flash, FlashKind};
 use super::App;
 use crate::ftp;
+use crate::http::Exchange;
 use std::io::{Read, Write};
-use tiny_http::Request;
 
 /// Prefix of temporary upload names (hidden on Unix servers).
 pub const TEMP_PREFIX: &str = ".ftpgate-upload-";
@@ -30,10 +31,10 @@ enum Outcome {
 }
 
 /// `POST /upload/<dir>/`.
-pub fn handle(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
+pub fn handle(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
-    let dir = paths::decode(&ctx.path["/upload".len()..])?;
-    let content_type = header(req, "Content-Type").unwrap_or_default();
+    let dir = ctx.target.clone();
+    let content_type = ex.header("Content-Type").unwrap_or_default().to_string();
     if !content_type
         .to_ascii_lowercase()
         .starts_with("multipart/form-data")
@@ -43,13 +44,13 @@ pub fn handle(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
         ));
     }
     let boundary = multipart::boundary(&content_type)?;
-    let mut csrf_ok = match header(req, "X-CSRF-Token") {
+    let mut csrf_ok = match ex.header("X-CSRF-Token") {
         Some(t) if session.csrf_ok(t.as_bytes()) => true,
         Some(_) => return Err(Error::Csrf),
         None => false,
     };
     let mut overwrite = paths::field(&ctx.query, "overwrite") == Some(b"1");
-    let mut body = Multipart::new(req.as_reader(), &boundary);
+    let mut body = Multipart::new(ex.body(), &boundary);
     let mut lease: Option<Lease> = None;
     let (mut stored, mut exists) = (Vec::new(), Vec::new());
     while let Some(part) = body.next_part()? {
@@ -69,7 +70,7 @@ pub fn handle(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
                 paths::check_name(name)?;
                 let lease = match &mut lease {
                     Some(l) => l,
-                    None => lease.insert(session.pool.checkout(&session.creds, &app.config.ftp)?),
+                    None => lease.insert(session.pool.checkout()?),
                 };
                 let shown = String::from_utf8_lossy(name).into_owned();
                 match store(
@@ -92,7 +93,7 @@ pub fn handle(app: &App, req: &mut Request, ctx: &Ctx) -> Result<Page> {
     if !csrf_ok {
         return Err(Error::Csrf);
     }
-    finish(ctx, session, &dir, stored, exists)
+    finish(ctx, session, &dir, stored, exists).map(Reply::from)
 }
 
 fn finish(
@@ -171,7 +172,7 @@ fn store(
             "upload to {:?} failed: {e}",
             String::from_utf8_lossy(&target)
         );
-        remove_temp(app, session, lease, &temp);
+        remove_temp(session, lease, &temp);
     }
     result.map(|_| Outcome::Stored)
 }
@@ -179,6 +180,7 @@ fn store(
 /// Copies the part into STOR and waits for the server's confirmation. A
 /// stopping server cuts the copy; the STOR is then aborted when `upload` drops.
 fn transfer(app: &App, client: &mut ftp::Client, temp: &[u8], part: &mut dyn Read) -> Result<()> {
+    let _turn = app.transfer_turn()?;
     let mut upload = client.stor(temp)?;
     let abort = app.shutdown.abort_flag();
     match pipe(part, |chunk| upload.write_all(chunk), abort) {
@@ -208,20 +210,9 @@ fn place(client: &mut ftp::Client, temp: &[u8], target: &[u8], replacing: bool) 
 }
 
 /// Deletes a temporary file, on a fresh connection if the old one broke.
-fn remove_temp(app: &App, session: &Session, lease: &mut Lease, temp: &[u8]) {
-    if !lease.is_usable() {
-        match pool::connect(&session.creds, &app.config.ftp) {
-            Ok(fresh) => lease.replace(fresh),
-            Err(e) => {
-                crate::log_error!(
-                    "could not reconnect to delete {:?}: {e}",
-                    String::from_utf8_lossy(temp)
-                );
-                return;
-            }
-        }
-    }
-    if let Err(e) = lease.dele(temp) {
+fn remove_temp(session: &Session, lease: &mut Lease, temp: &[u8]) {
+    let removed = session.pool.revive(lease).and_then(|_| lease.dele(temp));
+    if let Err(e) = removed {
         crate::log_error!(
             "could not delete temporary {:?}: {e}",
             String::from_utf8_lossy(temp)

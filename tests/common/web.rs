@@ -18,7 +18,7 @@ pub fn config() -> Config {
 
 /// A running ftpgate and a client for it.
 pub fn start_with(config: Config) -> (Running, Http) {
-    let listener = web::listener::bind(config.listen, config.http_timeout).expect("bind");
+    let listener = ftpgate::http::bind(config.listen).expect("bind");
     let running = web::start_on(listener, config).expect("start ftpgate");
     let http = Http::new(running.addr);
     (running, http)

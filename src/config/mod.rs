@@ -4,7 +4,11 @@
 //! A flag wins over its variable. Hand-written because an argument-parsing
 //! crate would cost more flash than the whole parser.
 
+pub mod allow;
+
 use crate::ftp;
+use crate::logging::Level;
+pub use allow::AllowList;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -21,16 +25,40 @@ pub struct Config {
     pub session_idle: Duration,
     /// Most sessions alive at once.
     pub max_sessions: usize,
+    /// Most sessions one client address may hold.
+    pub max_sessions_per_ip: usize,
+    /// Most open HTTP connections, in total and from one client address.
+    pub max_http_connections: usize,
+    pub max_http_per_ip: usize,
     /// Most FTP connections one session may hold at once (concurrent transfers).
     pub max_connections_per_session: usize,
-    /// Threads serving requests (each transfer holds one while it runs).
+    /// Downloads and uploads streaming at once across all sessions (each
+    /// holds ~0.75 MiB of buffers); more wait for a turn.
     pub workers: usize,
     /// How long running transfers may go on after SIGTERM/SIGINT before they are cut.
     pub shutdown_grace: Duration,
     /// `--ftp-host`: the only FTP server allowed; the login form shows it fixed.
     pub locked_host: Option<(String, u16)>,
+    /// `--ftp-allow`: the only FTP servers that may be reached.
+    pub ftp_allow: Option<AllowList>,
+    /// `--log`, applied by `main` (parsing changes nothing global).
+    pub log_level: Option<Level>,
     /// Prefills the login form (the demo uses it).
     pub prefill: Option<Prefill>,
+}
+
+impl Config {
+    /// The HTTP server's limits.
+    pub fn http(&self) -> crate::http::Config {
+        let head = crate::http::Config::default().head_timeout;
+        crate::http::Config {
+            head_timeout: head.min(self.http_timeout),
+            io_timeout: self.http_timeout,
+            max_connections: self.max_http_connections,
+            max_per_ip: self.max_http_per_ip,
+            ..crate::http::Config::default()
+        }
+    }
 }
 
 /// Values shown in the login form before anyone typed.
@@ -49,10 +77,15 @@ impl Default for Config {
             http_timeout: Duration::from_secs(20),
             session_idle: Duration::from_secs(30 * 60),
             max_sessions: 64,
+            max_sessions_per_ip: 8,
+            max_http_connections: 256,
+            max_http_per_ip: 32,
             max_connections_per_session: 4,
             workers: 16,
             shutdown_grace: Duration::from_secs(30),
             locked_host: None,
+            ftp_allow: None,
+            log_level: None,
             prefill: None,
         }
     }
@@ -78,7 +111,16 @@ Options (each also read from the environment variable shown):
   --max-sessions N          sessions alive at once              [FTPGATE_MAX_SESSIONS, 64]
   --max-connections N       FTP connections per session (concurrent transfers)
                                                                 [FTPGATE_MAX_CONNECTIONS, 4]
-  --workers N               request threads                     [FTPGATE_WORKERS, 16]
+  --ftp-allow LIST          only these FTP servers: names, addresses, CIDR networks, each
+                            with an optional :port or :port-port, comma-separated
+                                                                [FTPGATE_FTP_ALLOW]
+  --max-sessions-per-ip N   sessions one client address may hold
+                                                                [FTPGATE_MAX_SESSIONS_PER_IP, 8]
+  --max-http-connections N  open browser connections in all     [FTPGATE_MAX_HTTP_CONNECTIONS, 256]
+  --max-http-per-ip N       open browser connections from one address
+                                                                [FTPGATE_MAX_HTTP_PER_IP, 32]
+  --workers N               downloads and uploads streaming at once; more wait
+                                                                [FTPGATE_WORKERS, 16]
   --shutdown-grace S        seconds running transfers may go on after SIGTERM or
                             SIGINT before they are cut          [FTPGATE_SHUTDOWN_GRACE, 30]
   --log LEVEL               error, warn, info or debug          [FTPGATE_LOG, info]
@@ -95,7 +137,7 @@ pub enum Action {
 }
 
 /// Settings names, in flag form, with their environment variables.
-const SETTINGS: [(&str, &str); 11] = [
+const SETTINGS: [(&str, &str); 15] = [
     ("--listen", "FTPGATE_LISTEN"),
     ("--ftp-host", "FTPGATE_FTP_HOST"),
     ("--ftp-connect-timeout", "FTPGATE_FTP_CONNECT_TIMEOUT"),
@@ -105,6 +147,10 @@ const SETTINGS: [(&str, &str); 11] = [
     ("--max-sessions", "FTPGATE_MAX_SESSIONS"),
     ("--max-connections", "FTPGATE_MAX_CONNECTIONS"),
     ("--workers", "FTPGATE_WORKERS"),
+    ("--ftp-allow", "FTPGATE_FTP_ALLOW"),
+    ("--max-sessions-per-ip", "FTPGATE_MAX_SESSIONS_PER_IP"),
+    ("--max-http-connections", "FTPGATE_MAX_HTTP_CONNECTIONS"),
+    ("--max-http-per-ip", "FTPGATE_MAX_HTTP_PER_IP"),
     ("--shutdown-grace", "FTPGATE_SHUTDOWN_GRACE"),
     ("--log", "FTPGATE_LOG"),
 ];
@@ -189,10 +235,16 @@ fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, St
     c.max_connections_per_session =
         count("--max-connections")?.unwrap_or(c.max_connections_per_session);
     c.workers = count("--workers")?.unwrap_or(c.workers);
+    c.max_sessions_per_ip = count("--max-sessions-per-ip")?.unwrap_or(c.max_sessions_per_ip);
+    c.max_http_connections = count("--max-http-connections")?.unwrap_or(c.max_http_connections);
+    c.max_http_per_ip = count("--max-http-per-ip")?.unwrap_or(c.max_http_per_ip);
+    if let Some((src, v)) = lookup("--ftp-allow") {
+        c.ftp_allow = Some(AllowList::parse(&v).map_err(|e| format!("{src}: {e}"))?);
+    }
     if let Some((src, v)) = lookup("--log") {
-        let level = crate::logging::Level::parse(&v)
+        let level = Level::parse(&v)
             .ok_or_else(|| format!("{src}: {v:?} is not error, warn, info or debug"))?;
-        crate::logging::set_max_level(level);
+        c.log_level = Some(level);
     }
     Ok(c)
 }

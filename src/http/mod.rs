@@ -1,0 +1,34 @@
+//! # The HTTP server
+//!
+//! A small blocking HTTP/1.1 server: an acceptor with connection caps, one
+//! thread per admitted connection, request heads parsed by `httparse` under
+//! line, count, size and time caps, bodies read as streams (length or
+//! chunked), responses that can never end cleanly when they failed midway.
+//! It knows nothing of FTP or of ftpgate's routes: `web` gives it a
+//! [`Handler`]. Every cap is in `limits`.
+
+mod body;
+mod conn;
+mod exchange;
+mod head;
+mod limits;
+mod response;
+mod server;
+#[cfg(test)]
+pub(crate) mod testing;
+mod wire;
+
+pub use body::{parse_chunk_size, BodyError};
+pub use exchange::{BodyWriter, Exchange};
+pub use head::{Framing, Head, HeadError, Method, Scanner};
+pub use limits::*;
+pub use response::{valid_header, Length, Response};
+pub use server::{bind, canonical, Server};
+
+/// Answers requests. Called on the connection's thread; it may block as long
+/// as it needs (a slow FTP server holds only this connection).
+pub trait Handler: Send + Sync + 'static {
+    /// Answers one request: exactly one of `ex.respond` or `ex.stream`. A
+    /// handler that answers nothing, or panics first, gets a 500.
+    fn handle(&self, ex: &mut Exchange<'_>);
+}

@@ -1,0 +1,93 @@
+//! # Request context
+//!
+//! What every handler gets besides the exchange: the session, the FTP path
+//! the address names (decoded once, by the router), the query, JSON or
+//! HTML. And the request helpers handlers share: headers, cookies, capped
+//! forms, the CSRF check. Below the router, so no handler imports it.
+
+use super::error::{Error, Result};
+use super::paths;
+use super::session::Session;
+use super::views::model::Layout;
+use crate::http::{BodyError, Exchange, Method};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Largest urlencoded form body accepted (login, rename, ...): 413 past it,
+/// known from `Content-Length` before a byte is read.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+/// A whole form must arrive within this, however slowly it trickles.
+pub const FORM_DEADLINE: Duration = Duration::from_secs(20);
+
+/// Facts about the request every handler may need.
+#[derive(Clone)]
+pub struct Ctx {
+    pub method: Method,
+    /// The URL path as sent (still percent-encoded).
+    pub path: String,
+    /// The FTP path after the route's prefix, decoded (`/` for prefix-less routes).
+    pub target: Vec<u8>,
+    pub query: Vec<(String, Vec<u8>)>,
+    pub json: bool,
+    pub session: Option<Arc<Session>>,
+}
+
+impl Ctx {
+    /// The session, or `NotLoggedIn`.
+    pub fn session(&self) -> Result<&Arc<Session>> {
+        self.session.as_ref().ok_or(Error::NotLoggedIn)
+    }
+
+    /// The page frame for a logged-in (or not) user; takes the flash message.
+    pub fn layout(&self, title: &str) -> Layout {
+        Layout {
+            title: title.to_string(),
+            account: self.session.as_ref().map(|s| s.account()),
+            csrf: self.session.as_ref().map(|s| s.csrf.clone()),
+            flash: self.session.as_ref().and_then(|s| s.take_flash()),
+        }
+    }
+}
+
+/// Whether the client asked for JSON (`Accept` or `?format=json`).
+pub fn wants_json(ex: &Exchange<'_>, query: &[(String, Vec<u8>)]) -> bool {
+    let accept = ex
+        .header("Accept")
+        .is_some_and(|a| a.contains("application/json"));
+    accept || paths::field(query, "format") == Some(b"json")
+}
+
+/// A cookie's value from the `Cookie` header(s).
+pub fn cookie(ex: &Exchange<'_>, name: &str) -> Option<String> {
+    ex.head
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        .filter_map(|(_, v)| std::str::from_utf8(v).ok())
+        .flat_map(|v| cookie::Cookie::split_parse(v.to_string()))
+        .filter_map(|c| c.ok())
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// Reads an urlencoded form body, capped at [`MAX_FORM_BYTES`] and [`FORM_DEADLINE`].
+pub fn read_form(ex: &mut Exchange<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    let deadline = Instant::now() + FORM_DEADLINE;
+    match ex.body().read_capped(MAX_FORM_BYTES, deadline) {
+        Ok(body) => Ok(paths::parse_form(&body)),
+        Err(BodyError::TooLarge) => Err(Error::TooLarge(format!(
+            "The form is larger than {} KiB.",
+            MAX_FORM_BYTES / 1024
+        ))),
+        Err(BodyError::Io(_)) => Err(Error::BadRequest("the form could not be read".into())),
+    }
+}
+
+/// Checks the session's CSRF token from the `X-CSRF-Token` header or a form field.
+pub fn check_csrf(ex: &Exchange<'_>, session: &Session, form_value: Option<&[u8]>) -> Result<()> {
+    let token = ex.header("X-CSRF-Token").map(str::as_bytes).or(form_value);
+    match token {
+        Some(t) if session.csrf_ok(t) => Ok(()),
+        _ => Err(Error::Csrf),
+    }
+}

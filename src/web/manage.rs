@@ -102,8 +102,16 @@ pub fn rename(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     Ok(done(ctx, session, &dir, &dest, message, "").into())
 }
 
+/// Longest `to` path accepted (its last part is a name, checked as such).
+const MAX_PATH_BYTES: usize = 4096;
+
 /// Where `to` (a plain name, or an absolute path) puts an entry of `dir`.
 fn destination(dir: &[u8], to: &[u8]) -> Result<Vec<u8>> {
+    if to.len() > MAX_PATH_BYTES {
+        return Err(Error::BadRequest(format!(
+            "the new path is longer than {MAX_PATH_BYTES} bytes"
+        )));
+    }
     if to.starts_with(b"/") {
         let dest = paths::resolve(b"/", to)?;
         if dest == b"/" {

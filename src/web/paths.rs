@@ -49,9 +49,19 @@ pub fn check_bytes(bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// Checks a plain name (upload, new folder): not empty, no `/`, not `.`/`..`.
+/// Longest file or folder name accepted from the browser (file systems stop
+/// at 255 bytes, NTFS at 255 UTF-16 units: up to 765 bytes of UTF-8).
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// Checks a plain name (upload, new folder): not empty, not too long, no
+/// `/`, not `.`/`..`.
 pub fn check_name(name: &[u8]) -> Result<(), Error> {
     check_bytes(name)?;
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Error::BadRequest(format!(
+            "the name is longer than {MAX_NAME_BYTES} bytes"
+        )));
+    }
     if name.is_empty() {
         return Err(Error::BadRequest("the name is empty".into()));
     }
@@ -214,6 +224,8 @@ mod tests {
     #[test]
     fn checks_names() {
         assert!(check_name(b"ok.txt").is_ok());
+        assert!(check_name(&vec![b'a'; MAX_NAME_BYTES]).is_ok());
+        assert!(check_name(&vec![b'a'; MAX_NAME_BYTES + 1]).is_err());
         for bad in [&b""[..], b".", b"..", b"a/b", b"a\rb", b"a\nb", b"a\0b"] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }

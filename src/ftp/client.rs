@@ -8,6 +8,7 @@ use super::command::{check_argument, Command};
 use super::data::{self, Passive};
 use super::error::{Error, Result};
 use super::parse;
+use super::reply::codes::{FILE_ACTION_DONE, LOGGED_IN, LOGIN_INCORRECT, NEED_PASSWORD};
 use super::reply::{read_reply, Reply};
 use super::Config;
 use crate::log_debug;
@@ -172,11 +173,11 @@ impl Client {
             match reply.code {
                 // Some servers (vsftpd with some setups) accept the user alone.
                 230 => {}
-                331 | 332 => {
+                _ if reply.is(NEED_PASSWORD) => {
                     let reply = self.cmd(Command::Pass(password))?;
                     match reply.code {
-                        230 | 202 => {}
-                        530 | 430 => return Err(Error::LoginIncorrect(reply)),
+                        _ if reply.is(LOGGED_IN) => {}
+                        _ if reply.is(LOGIN_INCORRECT) => return Err(Error::LoginIncorrect(reply)),
                         332 => return Err(Error::Unsupported("ACCT (account) logins")),
                         _ => {
                             return Err(Error::Reply {
@@ -186,7 +187,7 @@ impl Client {
                         }
                     }
                 }
-                530 | 430 => return Err(Error::LoginIncorrect(reply)),
+                _ if reply.is(LOGIN_INCORRECT) => return Err(Error::LoginIncorrect(reply)),
                 _ => {
                     return Err(Error::Reply {
                         command: "USER",
@@ -233,7 +234,7 @@ impl Client {
 
     /// Changes the current directory.
     pub fn cwd(&mut self, path: impl AsRef<[u8]>) -> Result<()> {
-        self.expect(Command::Cwd(path.as_ref()), &[250, 200])
+        self.expect(Command::Cwd(path.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 
@@ -252,13 +253,13 @@ impl Client {
 
     /// Removes an empty directory.
     pub fn rmd(&mut self, path: impl AsRef<[u8]>) -> Result<()> {
-        self.expect(Command::Rmd(path.as_ref()), &[250, 200])
+        self.expect(Command::Rmd(path.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 
     /// Deletes a file.
     pub fn dele(&mut self, path: impl AsRef<[u8]>) -> Result<()> {
-        self.expect(Command::Dele(path.as_ref()), &[250, 200])
+        self.expect(Command::Dele(path.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 
@@ -267,7 +268,7 @@ impl Client {
         // Check both before sending RNFR, so a bad target leaves no pending rename.
         check_argument("path", to.as_ref())?;
         self.expect(Command::Rnfr(from.as_ref()), &[350])?;
-        self.expect(Command::Rnto(to.as_ref()), &[250, 200])
+        self.expect(Command::Rnto(to.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 

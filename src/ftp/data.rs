@@ -10,6 +10,7 @@ use super::command::{check_argument, Command};
 use super::error::{Error, Result};
 use super::list::{self, Entry, Format};
 use super::parse;
+use super::reply::codes::{EPSV_REFUSED, NOT_IMPLEMENTED, PRELIMINARY};
 use super::transfer::{Download, Upload};
 use crate::{log_debug, log_warn};
 use std::io::{self, Read};
@@ -150,7 +151,7 @@ impl Client {
         let data = self.open_data()?;
         self.restart_at(0)?;
         let reply = self.cmd(Command::Stor(path))?;
-        if !matches!(reply.code, 125 | 150) {
+        if !reply.is(PRELIMINARY) {
             return Err(Error::Reply {
                 command: "STOR",
                 reply,
@@ -165,7 +166,7 @@ impl Client {
         }
         match self.size(path) {
             Ok(size) => Ok(Some(size)),
-            Err(Error::Reply { reply, .. }) if matches!(reply.code, 500 | 502 | 504) => {
+            Err(Error::Reply { reply, .. }) if reply.is(NOT_IMPLEMENTED) => {
                 self.size_refused = true;
                 Ok(None)
             }
@@ -185,7 +186,7 @@ impl Client {
             self.restart_at(offset)?;
         }
         let reply = self.cmd(command)?;
-        if !matches!(reply.code, 125 | 150) {
+        if !reply.is(PRELIMINARY) {
             return Err(Error::Reply {
                 command: verb,
                 reply,
@@ -208,11 +209,11 @@ impl Client {
                 self.rest_sent = offset > 0;
                 Ok(())
             }
-            500 | 502 | 504 if offset == 0 => {
+            _ if reply.is(NOT_IMPLEMENTED) && offset == 0 => {
                 self.rest_sent = false;
                 Ok(())
             }
-            500 | 502 | 504 => Err(Error::Unsupported("REST (resuming downloads)")),
+            _ if reply.is(NOT_IMPLEMENTED) => Err(Error::Unsupported("REST (resuming downloads)")),
             _ => Err(Error::Reply {
                 command: "REST",
                 reply,
@@ -237,7 +238,7 @@ impl Client {
                         Err(ConnectFailure::Other(e)) => return Err(e),
                     }
                 }
-                500 | 502 | 522 if ip.is_ipv4() => {}
+                _ if reply.is(EPSV_REFUSED) && ip.is_ipv4() => {}
                 _ => {
                     return Err(Error::Reply {
                         command: "EPSV",

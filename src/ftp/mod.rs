@@ -32,7 +32,7 @@ mod transfer;
 pub use client::{Client, Features};
 pub use error::{Error, Result};
 pub use list::{Entry, Kind};
-pub use reply::Reply;
+pub use reply::{codes, Reply};
 pub use transfer::{Download, Upload};
 
 use std::time::Duration;

@@ -8,6 +8,7 @@
 use super::client::Client;
 use super::command::Command;
 use super::error::{Error, Result};
+use super::reply::codes::TRANSFER_DONE;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
@@ -65,7 +66,7 @@ impl<'a> Download<'a> {
             return Err(self.short());
         }
         let reply = self.client.read()?;
-        if !matches!(reply.code, 226 | 250) {
+        if !reply.is(TRANSFER_DONE) {
             return Err(Error::Reply {
                 command: "transfer",
                 reply,
@@ -137,7 +138,7 @@ impl<'a> Upload<'a> {
         let _ = data.shutdown(Shutdown::Write);
         drop(data);
         let reply = self.client.read()?;
-        if matches!(reply.code, 226 | 250) {
+        if reply.is(TRANSFER_DONE) {
             Ok(self.sent)
         } else {
             Err(Error::Reply {

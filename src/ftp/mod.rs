@@ -22,15 +22,19 @@
 
 mod client;
 pub mod command;
+mod control;
 pub mod data;
 mod error;
+mod features;
 pub mod list;
+mod login;
 pub mod parse;
 pub mod reply;
 mod transfer;
 
-pub use client::{Client, Features};
+pub use client::Client;
 pub use error::{Error, Result};
+pub use features::Features;
 pub use list::{Entry, Kind};
 pub use reply::{codes, Reply};
 pub use transfer::{Download, Upload};

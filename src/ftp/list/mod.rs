@@ -14,7 +14,7 @@ mod unix_date;
 mod words;
 
 pub use mlsd::parse_mlsd_line;
-pub use time::days_from_civil;
+pub use time::{days_from_civil, parse_time_val};
 
 use dos::parse_dos;
 use unix::{is_total_line, parse_unix, unix_type};

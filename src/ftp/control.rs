@@ -103,6 +103,19 @@ impl Control {
         }
     }
 
+    /// The bytes received but not yet read as a reply, waiting for at least
+    /// one: what a greeting starts with, before it is known to be FTP.
+    pub(super) fn peek(&mut self) -> Result<&[u8]> {
+        match self.reader.fill_buf() {
+            Ok([]) => {
+                self.broken = true;
+                Err(Error::Closed)
+            }
+            Ok(_) => Ok(self.reader.buffer()),
+            Err(e) => Err(self.fail(Error::io(e, "reading a reply"))),
+        }
+    }
+
     /// Marks the connection broken when `e` means it is gone; returns `e`.
     pub(super) fn fail(&mut self, e: Error) -> Error {
         if e.is_connection_lost() {

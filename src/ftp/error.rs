@@ -3,6 +3,7 @@
 //! One error type for the whole FTP client, so the web layer can map each case
 //! to an HTTP status in one place.
 
+use super::not_ftp::NotFtp;
 use super::reply::Reply;
 use std::fmt;
 use std::io;
@@ -23,8 +24,10 @@ pub enum Error {
     Closed,
     /// An argument contained a byte that would inject a second command.
     InvalidArgument { what: &'static str, byte: u8 },
-    /// The server broke the protocol (bad reply syntax, oversized reply, HTTP, ...).
+    /// The server broke the protocol (bad reply syntax, oversized reply, ...).
     Protocol(String),
+    /// What answered is not an FTP server (wrong port?).
+    NotFtp(NotFtp),
     /// Wrong user name or password (530/430 during login).
     LoginIncorrect(Reply),
     /// The server answered with an unexpected or negative reply.
@@ -59,6 +62,7 @@ impl Error {
             | Error::Io(_)
             | Error::Timeout { .. }
             | Error::Protocol(_)
+            | Error::NotFtp(_)
             | Error::Connect { .. } => true,
             Error::Reply { reply, .. } => reply.code == 421,
             _ => false,
@@ -98,6 +102,7 @@ impl fmt::Display for Error {
                 write!(f, "the {what} contains {name}, which FTP cannot carry")
             }
             Error::Protocol(msg) => write!(f, "FTP protocol error: {msg}"),
+            Error::NotFtp(what) => write!(f, "the server speaks {what}, not FTP (wrong port?)"),
             Error::LoginIncorrect(r) => write!(f, "login incorrect: {}", r.text()),
             Error::Reply { command, reply } => {
                 write!(f, "{command} failed: {} {}", reply.code, reply.text())
@@ -124,5 +129,20 @@ impl std::error::Error for Error {
             Error::Io(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_ftp_names_the_protocol_only() {
+        let e = Error::NotFtp(NotFtp::Ssh);
+        assert_eq!(
+            e.to_string(),
+            "the server speaks SSH, not FTP (wrong port?)"
+        );
+        assert!(e.is_connection_lost());
     }
 }

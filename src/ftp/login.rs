@@ -7,6 +7,7 @@
 use super::command::Command;
 use super::control::Control;
 use super::error::{Error, Result};
+use super::not_ftp::{binary_start, NotFtp};
 use super::reply::codes::{LOGGED_IN, LOGIN_INCORRECT, NEED_PASSWORD};
 
 /// How the greeting left the session.
@@ -19,8 +20,22 @@ pub(super) enum Greeting {
 }
 
 /// Reads the greeting, skipping a 120 "ready in nnn minutes" before it.
+/// Something that is not an FTP server is told apart from a broken one by
+/// the first byte: every FTP reply starts with a digit.
 pub(super) fn greet(control: &mut Control) -> Result<Greeting> {
-    let mut greeting = control.read()?;
+    let first = control.peek()?[0];
+    if binary_start(first) {
+        // No line end may ever come (a TLS or database peer): don't wait for one.
+        return Err(control.fail(Error::NotFtp(NotFtp::Other)));
+    }
+    let mut greeting = match control.read() {
+        // Text that is not a reply (IMAP's `* OK`, POP3's `+OK`): the line
+        // is read whole first, so HTTP and SSH banners are still named.
+        Err(Error::Protocol(_)) if !first.is_ascii_digit() => {
+            return Err(Error::NotFtp(NotFtp::Other))
+        }
+        read => read?,
+    };
     if greeting.code == 120 {
         greeting = control.read()?;
     }

@@ -28,6 +28,7 @@ mod error;
 mod features;
 pub mod list;
 mod login;
+mod not_ftp;
 pub mod parse;
 pub mod reply;
 mod transfer;
@@ -36,6 +37,7 @@ pub use client::Client;
 pub use error::{Error, Result};
 pub use features::Features;
 pub use list::{Entry, Kind};
+pub use not_ftp::NotFtp;
 pub use reply::{codes, Reply};
 pub use transfer::{Download, Upload};
 

@@ -5,6 +5,7 @@
 //! a protocol error, so a hostile server cannot make us buffer without end.
 
 use super::error::{Error, Result};
+use super::not_ftp::sniff_line;
 use std::fmt;
 use std::io::BufRead;
 
@@ -131,10 +132,8 @@ pub fn read_reply<R: BufRead>(r: &mut R) -> Result<Reply> {
 
 /// Checks the three-digit code and returns it with the byte after it.
 fn parse_code(line: &[u8]) -> Result<(u16, Option<u8>)> {
-    if line.starts_with(b"HTTP/") {
-        return Err(Error::Protocol(
-            "the server answered in HTTP, not FTP (wrong port?)".into(),
-        ));
+    if let Some(what) = sniff_line(line) {
+        return Err(Error::NotFtp(what));
     }
     let digits = line.get(..3).filter(|d| d.iter().all(u8::is_ascii_digit));
     let sep = line.get(3).copied();
@@ -187,6 +186,7 @@ fn read_line<R: BufRead>(r: &mut R) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::not_ftp::NotFtp;
     use super::*;
     use std::io::BufReader;
 
@@ -251,9 +251,11 @@ mod tests {
     }
 
     #[test]
-    fn rejects_http_greeting() {
+    fn rejects_http_and_ssh_lines_as_not_ftp() {
         let err = parse(b"HTTP/1.1 400 Bad Request\r\n").unwrap_err();
-        assert!(err.to_string().contains("HTTP"), "{err}");
+        assert!(matches!(err, Error::NotFtp(NotFtp::Http)), "{err:?}");
+        let err = parse(b"SSH-2.0-OpenSSH_9.6\r\n").unwrap_err();
+        assert!(matches!(err, Error::NotFtp(NotFtp::Ssh)), "{err:?}");
     }
 
     #[test]

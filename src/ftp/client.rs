@@ -8,7 +8,7 @@
 use super::command::{check_argument, Command};
 use super::control::Control;
 use super::data::DataPort;
-use super::error::{Error, Result};
+use super::error::{Error, LoginStep, Result};
 use super::features::Features;
 use super::list::{self, Entry, Format};
 use super::login::{self, Greeting};
@@ -18,7 +18,7 @@ use super::transfer::{self, Download, Restart, Upload};
 use super::Config;
 use std::fmt;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// A logged-in (or about to be) FTP control connection.
 pub struct Client {
@@ -30,6 +30,9 @@ pub struct Client {
     binary: bool,
     /// The greeting was already 230: no USER/PASS needed.
     greeted_logged_in: bool,
+    /// When the greeting and USER/PASS must be over (`Config::login_timeout`
+    /// after the TCP connection).
+    login_deadline: Instant,
     /// SIZE answered 500/502/504 once: don't ask again.
     size_refused: bool,
     restart: Restart,
@@ -86,8 +89,13 @@ impl Client {
     }
 
     fn handshake(stream: TcpStream, peer: SocketAddr, config: &Config) -> Result<Client> {
+        let login_deadline = Instant::now() + config.login_timeout;
         let mut control = Control::new(stream, config.io_timeout)?;
-        let greeting = login::greet(&mut control)?;
+        let expired = Error::LoginTimeout {
+            step: LoginStep::Greeting,
+            limit: config.login_timeout,
+        };
+        let greeting = control.within(login_deadline, expired, login::greet)?;
         Ok(Client {
             control,
             data: DataPort::new(peer, config),
@@ -95,19 +103,28 @@ impl Client {
             features: Features::default(),
             binary: false,
             greeted_logged_in: greeting == Greeting::LoggedIn,
+            login_deadline,
             size_refused: false,
             restart: Restart::default(),
         })
     }
 
     /// Logs in, then asks FEAT once and switches to binary mode.
-    /// 530/430 become [`Error::LoginIncorrect`].
+    /// 530/430 become [`Error::LoginIncorrect`]. USER/PASS must end within
+    /// what is left of `Config::login_timeout` since [`Client::connect`]
+    /// ([`Error::LoginTimeout`]); FEAT and TYPE have the io timeout.
     pub fn login(&mut self, user: impl AsRef<[u8]>, password: impl AsRef<[u8]>) -> Result<()> {
         let (user, password) = (user.as_ref(), password.as_ref());
         check_argument("user name", user)?;
         check_argument("password", password)?;
         if !self.greeted_logged_in {
-            login::user_pass(&mut self.control, user, password)?;
+            let expired = Error::LoginTimeout {
+                step: LoginStep::Login,
+                limit: self.config.login_timeout,
+            };
+            self.control.within(self.login_deadline, expired, |c| {
+                login::user_pass(c, user, password)
+            })?;
         }
         self.after_login()
     }

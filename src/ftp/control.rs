@@ -9,9 +9,9 @@ use super::command::Command;
 use super::error::{Error, Result};
 use super::reply::{read_reply, Reply};
 use crate::log_debug;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Read buffer of the control connection: a whole FEAT or banner usually
 /// arrives in one read, and replies are capped at `reply::MAX_LINE_BYTES` per line.
@@ -26,9 +26,8 @@ pub(super) fn configure(stream: &TcpStream, io_timeout: Duration) -> io::Result<
 
 /// The control connection of one client.
 pub(super) struct Control {
-    reader: BufReader<TcpStream>,
+    reader: BufReader<Timed>,
     writer: TcpStream,
-    io_timeout: Duration,
     /// A lost connection or an unfinished reply: nothing more may be sent.
     broken: bool,
 }
@@ -38,10 +37,15 @@ impl Control {
     pub(super) fn new(stream: TcpStream, io_timeout: Duration) -> Result<Control> {
         configure(&stream, io_timeout).map_err(Error::Io)?;
         let writer = stream.try_clone().map_err(Error::Io)?;
-        Ok(Control {
-            reader: BufReader::with_capacity(READ_BUFFER_BYTES, stream),
-            writer,
+        let timed = Timed {
+            stream,
             io_timeout,
+            deadline: None,
+            expired: false,
+        };
+        Ok(Control {
+            reader: BufReader::with_capacity(READ_BUFFER_BYTES, timed),
+            writer,
             broken: false,
         })
     }
@@ -128,11 +132,11 @@ impl Control {
     /// arrived, leaving the connection in sync.
     pub(super) fn read_late_reply(&mut self, wait: Duration) -> Result<Option<Reply>> {
         if self.reader.buffer().is_empty() {
-            let io_timeout = self.io_timeout;
+            let io_timeout = self.reader.get_ref().io_timeout;
             let set = |s: &TcpStream, t| s.set_read_timeout(Some(t)).map_err(Error::Io);
-            set(self.reader.get_ref(), wait.min(io_timeout))?;
+            set(&self.reader.get_ref().stream, wait.min(io_timeout))?;
             let peek = self.reader.fill_buf().map(|b| b.is_empty());
-            set(self.reader.get_ref(), io_timeout)?;
+            set(&self.reader.get_ref().stream, io_timeout)?;
             match peek.map_err(|e| Error::io(e, "reading a reply")) {
                 Ok(true) => return Err(self.fail(Error::Closed)),
                 Ok(false) => {}
@@ -141,5 +145,68 @@ impl Control {
             }
         }
         self.read().map(Some)
+    }
+
+    /// Runs `f` with every read it makes ending by `deadline` as well as
+    /// within the io timeout, so a server that trickles bytes cannot stretch
+    /// the total. When the deadline is what stopped `f`, the error is
+    /// `expired` and the connection is broken (a reply may be half read).
+    pub(super) fn within<T>(
+        &mut self,
+        deadline: Instant,
+        expired: Error,
+        f: impl FnOnce(&mut Control) -> Result<T>,
+    ) -> Result<T> {
+        let timed = self.reader.get_mut();
+        timed.deadline = Some(deadline);
+        timed.expired = false;
+        let result = f(self);
+        let timed = self.reader.get_mut();
+        timed.deadline = None;
+        let hit = timed.expired;
+        let restored = timed.stream.set_read_timeout(Some(timed.io_timeout));
+        match result {
+            Err(_) if hit => {
+                self.broken = true;
+                Err(expired)
+            }
+            Err(e) => Err(e),
+            Ok(v) => restored.map(|()| v).map_err(|e| self.fail(Error::Io(e))),
+        }
+    }
+}
+
+/// The control socket as the reply reader sees it. With a deadline set, each
+/// read may wait only for the time left (or the io timeout, if shorter).
+struct Timed {
+    stream: TcpStream,
+    io_timeout: Duration,
+    deadline: Option<Instant>,
+    /// A read failed because the deadline, not the io timeout, ran out.
+    expired: bool,
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(deadline) = self.deadline else {
+            return self.stream.read(buf);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            self.expired = true;
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        let by_deadline = left < self.io_timeout;
+        self.stream
+            .set_read_timeout(Some(left.min(self.io_timeout)))?;
+        let read = self.stream.read(buf);
+        if let Err(e) = &read {
+            let timed_out = matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            );
+            self.expired = by_deadline && timed_out;
+        }
+        read
     }
 }

@@ -7,6 +7,7 @@ use super::not_ftp::NotFtp;
 use super::reply::Reply;
 use std::fmt;
 use std::io;
+use std::time::Duration;
 
 /// Everything that can go wrong talking to an FTP server.
 #[derive(Debug)]
@@ -18,6 +19,9 @@ pub enum Error {
     Connect { addr: String, source: io::Error },
     /// The server did not answer within the configured time.
     Timeout { during: &'static str },
+    /// The greeting or the login did not finish within `Config::login_timeout`
+    /// (`limit`), however the server spread its bytes over that time.
+    LoginTimeout { step: LoginStep, limit: Duration },
     /// Any other socket error.
     Io(io::Error),
     /// The server closed the control connection.
@@ -42,6 +46,25 @@ pub enum Error {
     OffsetPastEnd { offset: u64, size: u64 },
 }
 
+/// The part of logging in that ran out of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginStep {
+    /// Waiting for the server's 220 after the TCP connection.
+    Greeting,
+    /// The USER/PASS exchange.
+    Login,
+}
+
+impl fmt::Display for LoginStep {
+    /// What the server did not do, to complete "did not … within".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LoginStep::Greeting => "send its greeting",
+            LoginStep::Login => "finish the login (USER/PASS)",
+        })
+    }
+}
+
 /// Result alias for the FTP client.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -61,6 +84,7 @@ impl Error {
             Error::Closed
             | Error::Io(_)
             | Error::Timeout { .. }
+            | Error::LoginTimeout { .. }
             | Error::Protocol(_)
             | Error::NotFtp(_)
             | Error::Connect { .. } => true,
@@ -89,6 +113,13 @@ impl fmt::Display for Error {
             Error::Connect { addr, source } => write!(f, "could not connect to {addr}: {source}"),
             Error::Timeout { during } => {
                 write!(f, "the FTP server did not answer in time ({during})")
+            }
+            Error::LoginTimeout { step, limit } => {
+                write!(
+                    f,
+                    "the FTP server did not {step} within {}",
+                    seconds(*limit)
+                )
             }
             Error::Io(e) => write!(f, "connection error: {e}"),
             Error::Closed => write!(f, "the FTP server closed the connection"),
@@ -122,6 +153,15 @@ impl fmt::Display for Error {
     }
 }
 
+/// `10 s`, or `0.3 s` for the short limits of tests.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -142,6 +182,27 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "the server speaks SSH, not FTP (wrong port?)"
+        );
+        assert!(e.is_connection_lost());
+    }
+
+    #[test]
+    fn login_timeout_says_step_and_limit() {
+        let e = Error::LoginTimeout {
+            step: LoginStep::Greeting,
+            limit: Duration::from_secs(10),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the FTP server did not send its greeting within 10 s"
+        );
+        let e = Error::LoginTimeout {
+            step: LoginStep::Login,
+            limit: Duration::from_millis(300),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the FTP server did not finish the login (USER/PASS) within 0.3 s"
         );
         assert!(e.is_connection_lost());
     }

@@ -1,7 +1,8 @@
 //! # Features
 //!
 //! What the server said it offers in its FEAT reply (RFC 2389). The client
-//! asks once after login and chooses MLSD, UTF8 and SIZE by it.
+//! asks once after login and chooses MLSD, UTF8 and SIZE by it; MDTM and
+//! REST are simply tried (REST's refusal is an error the caller sees).
 
 use super::reply::Reply;
 
@@ -16,10 +17,6 @@ pub struct Features {
     pub utf8: bool,
     /// SIZE (RFC 3659 §4).
     pub size: bool,
-    /// MDTM (RFC 3659 §3).
-    pub mdtm: bool,
-    /// REST STREAM (RFC 3659 §5).
-    pub rest: bool,
 }
 
 impl Features {
@@ -38,8 +35,6 @@ impl Features {
                 Some(b"MLST") | Some(b"MLSD") => f.mlsd = true,
                 Some(b"UTF8") => f.utf8 = true,
                 Some(b"SIZE") => f.size = true,
-                Some(b"MDTM") => f.mdtm = true,
-                Some(b"REST") => f.rest = true,
                 _ => {}
             }
         }

@@ -20,23 +20,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Every module is private; the items below are the whole API, so the
+// compiler can tell what inside is dead (as ureq's lib.rs does).
 mod client;
-pub mod command;
+mod command;
 mod control;
-pub mod data;
+mod data;
 mod error;
 mod features;
-pub mod list;
+mod list;
 mod login;
 mod not_ftp;
-pub mod parse;
-pub mod reply;
+mod parse;
+mod reply;
 mod transfer;
 
 pub use client::Client;
 pub use error::{Error, LoginStep, Result};
 pub use features::Features;
-pub use list::{Entry, Kind};
+pub use list::{days_from_civil, Entry, Kind};
 pub use not_ftp::NotFtp;
 pub use reply::{codes, Reply};
 pub use transfer::{Download, Upload};

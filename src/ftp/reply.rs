@@ -52,19 +52,9 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// Is this a 1yz preliminary reply?
-    pub fn is_preliminary(&self) -> bool {
-        self.code < 200
-    }
-
     /// Is the code one of `family` (one of [`codes`])?
     pub fn is(&self, family: &[u16]) -> bool {
         family.contains(&self.code)
-    }
-
-    /// Is this a 2yz or 3yz (positive) reply?
-    pub fn is_positive(&self) -> bool {
-        (200..400).contains(&self.code)
     }
 
     /// The text of the reply without codes, lines joined by spaces, lossily decoded.

@@ -4,7 +4,7 @@
 mod common;
 
 use common::fake::{self, expect, login, send, Fake, Step};
-use ftpgate::ftp::{Client, Error, Kind};
+use ftpgate::ftp::{Client, Error, Kind, NotFtp};
 use std::io::Read;
 use std::time::Duration;
 
@@ -112,10 +112,36 @@ fn login_incorrect_is_clear() {
 #[test]
 fn greeting_that_is_http() {
     let err = connect_err(vec![send("HTTP/1.1 400 Bad Request\r\nServer: x\r\n\r\n")]);
-    assert!(
-        matches!(err, Error::Protocol(ref m) if m.contains("HTTP")),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::NotFtp(NotFtp::Http)), "{err:?}");
+    assert!(err.is_connection_lost());
+}
+
+#[test]
+fn greeting_that_is_an_openssh_banner() {
+    let err = connect_err(vec![send("SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13\r\n")]);
+    assert!(matches!(err, Error::NotFtp(NotFtp::Ssh)), "{err:?}");
+    // The peer's banner is not ours to show.
+    assert!(!err.to_string().contains("OpenSSH"), "{err}");
+}
+
+#[test]
+fn greeting_that_is_binary_fails_without_waiting_for_a_line() {
+    // A TLS alert record (no line end ever comes), a MySQL 8 handshake (a
+    // length byte, then NULs), an IMAP banner (text, but no reply code).
+    let tls_alert = b"\x15\x03\x03\x00\x02\x02\x46".to_vec();
+    let mysql = b"J\x00\x00\x00\x0a8.0.36\x00".to_vec();
+    let imap = b"* OK [CAPABILITY IMAP4rev1] Dovecot ready.\r\n".to_vec();
+    for banner in [tls_alert, mysql, imap] {
+        let err = connect_err(vec![
+            Step::Send(banner.clone()),
+            Step::Sleep(Duration::from_secs(2)),
+        ]);
+        assert!(
+            matches!(err, Error::NotFtp(NotFtp::Other)),
+            "{banner:?}: {err:?}"
+        );
+        assert!(!err.to_string().contains("Dovecot"), "{err}");
+    }
 }
 
 #[test]

@@ -1,88 +1,49 @@
 //! # Client
 //!
-//! The control connection: login, FEAT, directory commands and the start of
-//! transfers. Each operation lists the reply codes it accepts; the quirks of
-//! real servers it tolerates are commented where they are tolerated.
+//! The public face of the FTP client: connect and log in, directory commands,
+//! and the start of listings and transfers. Each operation lists the reply
+//! codes it accepts; the quirks of real servers it tolerates are commented
+//! where they are tolerated. The wire itself belongs to `Control`.
 
 use super::command::{check_argument, Command};
-use super::data::{self, Passive};
-use super::error::{Error, Result};
+use super::control::Control;
+use super::data::DataPort;
+use super::error::{Error, LoginStep, Result};
+use super::features::Features;
+use super::list::{self, Entry, Format};
+use super::login::{self, Greeting};
 use super::parse;
-use super::reply::{read_reply, Reply};
+use super::reply::codes::{FILE_ACTION_DONE, NOT_IMPLEMENTED};
+use super::transfer::{self, Download, Restart, Upload};
 use super::Config;
-use crate::log_debug;
 use std::fmt;
-use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::time::Duration;
-
-/// What the server offered in its FEAT reply (RFC 2389).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Features {
-    /// FEAT itself answered; when false the flags below are guesses (all off).
-    pub feat: bool,
-    /// MLST/MLSD (RFC 3659 §7).
-    pub mlsd: bool,
-    /// UTF8 (RFC 2640): we then send `OPTS UTF8 ON`.
-    pub utf8: bool,
-    /// SIZE (RFC 3659 §4).
-    pub size: bool,
-    /// MDTM (RFC 3659 §3).
-    pub mdtm: bool,
-    /// REST STREAM (RFC 3659 §5).
-    pub rest: bool,
-}
-
-impl Features {
-    fn from_reply(reply: &Reply) -> Features {
-        let mut f = Features {
-            feat: true,
-            ..Features::default()
-        };
-        // Feature lines start with a space; the first and last lines carry the code.
-        for line in reply.lines.iter().skip(1) {
-            let word = line
-                .split(|b| b.is_ascii_whitespace())
-                .find(|w| !w.is_empty());
-            match word.map(|w| w.to_ascii_uppercase()).as_deref() {
-                Some(b"MLST") | Some(b"MLSD") => f.mlsd = true,
-                Some(b"UTF8") => f.utf8 = true,
-                Some(b"SIZE") => f.size = true,
-                Some(b"MDTM") => f.mdtm = true,
-                Some(b"REST") => f.rest = true,
-                _ => {}
-            }
-        }
-        f
-    }
-}
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// A logged-in (or about to be) FTP control connection.
 pub struct Client {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-    pub(super) peer: SocketAddr,
-    pub(super) config: Config,
-    pub(super) features: Features,
-    pub(super) passive: Passive,
-    pub(super) binary: bool,
+    control: Control,
+    data: DataPort,
+    config: Config,
+    features: Features,
+    /// `TYPE I` was accepted.
+    binary: bool,
     /// The greeting was already 230: no USER/PASS needed.
     greeted_logged_in: bool,
-    /// A lost connection or an unfinished reply: the client must not be reused.
-    broken: bool,
-    /// SIZE answered 500/502 once: don't ask again.
-    pub(super) size_refused: bool,
-    /// A non-zero REST was sent: the next plain transfer sends `REST 0` first.
-    pub(super) rest_sent: bool,
+    /// When the greeting and USER/PASS must be over (`Config::login_timeout`
+    /// after the TCP connection).
+    login_deadline: Instant,
+    /// SIZE answered 500/502/504 once: don't ask again.
+    size_refused: bool,
+    restart: Restart,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("peer", &self.peer)
+            .field("data", &self.data)
             .field("features", &self.features)
-            .field("passive", &self.passive)
-            .field("broken", &self.broken)
+            .field("broken", &self.control.is_broken())
             .finish_non_exhaustive()
     }
 }
@@ -128,84 +89,54 @@ impl Client {
     }
 
     fn handshake(stream: TcpStream, peer: SocketAddr, config: &Config) -> Result<Client> {
-        data::configure(&stream, config.io_timeout).map_err(Error::Io)?;
-        let writer = stream.try_clone().map_err(Error::Io)?;
-        let mut client = Client {
-            reader: BufReader::with_capacity(16 * 1024, stream),
-            writer,
-            peer,
+        let login_deadline = Instant::now() + config.login_timeout;
+        let mut control = Control::new(stream, config.io_timeout)?;
+        let expired = Error::LoginTimeout {
+            step: LoginStep::Greeting,
+            limit: config.login_timeout,
+        };
+        let greeting = control.within(login_deadline, expired, login::greet)?;
+        Ok(Client {
+            control,
+            data: DataPort::new(peer, config),
             config: config.clone(),
             features: Features::default(),
-            passive: Passive::Epsv,
             binary: false,
-            greeted_logged_in: false,
-            broken: false,
+            greeted_logged_in: greeting == Greeting::LoggedIn,
+            login_deadline,
             size_refused: false,
-            rest_sent: false,
-        };
-        let mut greeting = client.read()?;
-        // 120: "ready in nnn minutes"; the real greeting follows.
-        if greeting.code == 120 {
-            greeting = client.read()?;
-        }
-        match greeting.code {
-            220 => {}
-            230 => client.greeted_logged_in = true,
-            _ => {
-                return Err(Error::Reply {
-                    command: "greeting",
-                    reply: greeting,
-                })
-            }
-        }
-        Ok(client)
+            restart: Restart::default(),
+        })
     }
 
     /// Logs in, then asks FEAT once and switches to binary mode.
-    /// 530/430 become [`Error::LoginIncorrect`].
+    /// 530/430 become [`Error::LoginIncorrect`]. USER/PASS must end within
+    /// what is left of `Config::login_timeout` since [`Client::connect`]
+    /// ([`Error::LoginTimeout`]); FEAT and TYPE have the io timeout.
     pub fn login(&mut self, user: impl AsRef<[u8]>, password: impl AsRef<[u8]>) -> Result<()> {
         let (user, password) = (user.as_ref(), password.as_ref());
         check_argument("user name", user)?;
         check_argument("password", password)?;
         if !self.greeted_logged_in {
-            let reply = self.cmd(Command::User(user))?;
-            match reply.code {
-                // Some servers (vsftpd with some setups) accept the user alone.
-                230 => {}
-                331 | 332 => {
-                    let reply = self.cmd(Command::Pass(password))?;
-                    match reply.code {
-                        230 | 202 => {}
-                        530 | 430 => return Err(Error::LoginIncorrect(reply)),
-                        332 => return Err(Error::Unsupported("ACCT (account) logins")),
-                        _ => {
-                            return Err(Error::Reply {
-                                command: "PASS",
-                                reply,
-                            })
-                        }
-                    }
-                }
-                530 | 430 => return Err(Error::LoginIncorrect(reply)),
-                _ => {
-                    return Err(Error::Reply {
-                        command: "USER",
-                        reply,
-                    })
-                }
-            }
+            let expired = Error::LoginTimeout {
+                step: LoginStep::Login,
+                limit: self.config.login_timeout,
+            };
+            self.control.within(self.login_deadline, expired, |c| {
+                login::user_pass(c, user, password)
+            })?;
         }
         self.after_login()
     }
 
     fn after_login(&mut self) -> Result<()> {
-        let reply = self.cmd(Command::Feat)?;
+        let reply = self.control.cmd(Command::Feat)?;
         if reply.code == 211 {
             self.features = Features::from_reply(&reply);
         }
         if self.features.utf8 {
             // Servers that list UTF8 but refuse OPTS still work: the answer only informs.
-            self.cmd(Command::OptsUtf8On)?;
+            self.control.cmd(Command::OptsUtf8On)?;
         }
         self.ensure_binary()
     }
@@ -217,48 +148,52 @@ impl Client {
 
     /// The server's address (data connections go only here).
     pub fn peer(&self) -> SocketAddr {
-        self.peer
+        self.data.peer()
     }
 
     /// False once the control connection failed, timed out or got 421: reconnect.
     pub fn is_usable(&self) -> bool {
-        !self.broken
+        !self.control.is_broken()
     }
 
     /// The current directory (RFC 959 Appendix II quoting).
     pub fn pwd(&mut self) -> Result<Vec<u8>> {
-        let reply = self.expect(Command::Pwd, &[257])?;
+        let reply = self.control.expect(Command::Pwd, &[257])?;
         parse::parse_pwd(reply.first_line_text())
     }
 
     /// Changes the current directory.
     pub fn cwd(&mut self, path: impl AsRef<[u8]>) -> Result<()> {
-        self.expect(Command::Cwd(path.as_ref()), &[250, 200])
+        self.control
+            .expect(Command::Cwd(path.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 
     /// Goes to the parent directory.
     pub fn cdup(&mut self) -> Result<()> {
         // 200 is RFC 959's code for CDUP; most servers send 250 like CWD.
-        self.expect(Command::Cdup, &[200, 250]).map(drop)
+        self.control.expect(Command::Cdup, &[200, 250]).map(drop)
     }
 
     /// Creates a directory.
     pub fn mkd(&mut self, path: impl AsRef<[u8]>) -> Result<()> {
         // 257 per RFC 959; a few embedded servers answer 250.
-        self.expect(Command::Mkd(path.as_ref()), &[257, 250])
+        self.control
+            .expect(Command::Mkd(path.as_ref()), &[257, 250])
             .map(drop)
     }
 
     /// Removes an empty directory.
     pub fn rmd(&mut self, path: impl AsRef<[u8]>) -> Result<()> {
-        self.expect(Command::Rmd(path.as_ref()), &[250, 200])
+        self.control
+            .expect(Command::Rmd(path.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 
     /// Deletes a file.
     pub fn dele(&mut self, path: impl AsRef<[u8]>) -> Result<()> {
-        self.expect(Command::Dele(path.as_ref()), &[250, 200])
+        self.control
+            .expect(Command::Dele(path.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 
@@ -266,107 +201,139 @@ impl Client {
     pub fn rename(&mut self, from: impl AsRef<[u8]>, to: impl AsRef<[u8]>) -> Result<()> {
         // Check both before sending RNFR, so a bad target leaves no pending rename.
         check_argument("path", to.as_ref())?;
-        self.expect(Command::Rnfr(from.as_ref()), &[350])?;
-        self.expect(Command::Rnto(to.as_ref()), &[250, 200])
+        self.control.expect(Command::Rnfr(from.as_ref()), &[350])?;
+        self.control
+            .expect(Command::Rnto(to.as_ref()), FILE_ACTION_DONE)
             .map(drop)
     }
 
     /// Size of a file in bytes (binary mode, so it matches what RETR sends).
     pub fn size(&mut self, path: impl AsRef<[u8]>) -> Result<u64> {
-        let reply = self.expect(Command::Size(path.as_ref()), &[213])?;
+        let reply = self.control.expect(Command::Size(path.as_ref()), &[213])?;
         parse::parse_size(reply.first_line_text())
     }
 
     /// Modification time of a file, Unix seconds (UTC).
     pub fn mdtm(&mut self, path: impl AsRef<[u8]>) -> Result<i64> {
-        let reply = self.expect(Command::Mdtm(path.as_ref()), &[213])?;
+        let reply = self.control.expect(Command::Mdtm(path.as_ref()), &[213])?;
         parse::parse_mdtm(reply.first_line_text())
     }
 
     /// Keeps the connection alive / checks it is still there.
     pub fn noop(&mut self) -> Result<()> {
-        self.expect(Command::Noop, &[200]).map(drop)
+        self.control.expect(Command::Noop, &[200]).map(drop)
     }
 
     /// Says goodbye; errors are ignored because the connection ends anyway.
     pub fn quit(mut self) {
-        if !self.broken {
-            let _ = self.cmd(Command::Quit);
+        if !self.control.is_broken() {
+            let _ = self.control.cmd(Command::Quit);
         }
     }
 
-    /// Sends a command and checks the reply code is one of `ok`.
-    pub(super) fn expect(&mut self, command: Command, ok: &[u16]) -> Result<Reply> {
-        let verb = command.verb();
-        let reply = self.cmd(command)?;
-        if ok.contains(&reply.code) {
-            Ok(reply)
+    /// Lists a directory (`""` for the current one): MLSD when offered, else LIST.
+    /// Without MLSD the listing is taken with `CWD path` + `LIST`, because LIST
+    /// arguments are passed to `ls` by many servers (spaces and `-` break them),
+    /// so the current directory changes to `path`.
+    pub fn list(&mut self, path: impl AsRef<[u8]>) -> Result<Vec<Entry>> {
+        let path = path.as_ref();
+        check_argument("path", path)?;
+        let (format, command) = if self.features.mlsd {
+            (Format::Mlsd, Command::Mlsd(path))
         } else {
-            Err(Error::Reply {
-                command: verb,
-                reply,
-            })
-        }
-    }
-
-    /// Sends one command in a single write and reads its reply.
-    pub(super) fn cmd(&mut self, command: Command) -> Result<Reply> {
-        self.send(&command)?;
-        self.read()
-    }
-
-    pub(super) fn send(&mut self, command: &Command) -> Result<()> {
-        let line = command.encode()?;
-        if self.broken {
-            return Err(Error::Closed);
-        }
-        log_debug!("> {command}");
-        let written = self.writer.write_all(&line);
-        written.map_err(|e| self.fail(Error::io(e, "sending a command")))
-    }
-
-    pub(super) fn read(&mut self) -> Result<Reply> {
-        match read_reply(&mut self.reader) {
-            Ok(reply) => {
-                log_debug!("< {} {}", reply.code, reply.text());
-                if reply.code == 421 {
-                    // Service closing: the server hangs up after this.
-                    self.broken = true;
-                }
-                Ok(reply)
+            if !path.is_empty() {
+                self.cwd(path)?;
             }
-            Err(e) => Err(self.fail(e)),
+            (Format::List, Command::List)
+        };
+        let max_bytes = self.config.max_listing_bytes;
+        let text = self.start_transfer(command, None)?.read_capped(max_bytes)?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let entries = list::parse_listing(&text, format, now);
+        if entries.len() > self.config.max_listing_entries {
+            return Err(Error::ListingTooLarge {
+                limit: format!("{} entries", self.config.max_listing_entries),
+            });
         }
+        Ok(entries)
     }
 
-    /// Marks the client broken when the error means the connection is gone.
-    pub(super) fn fail(&mut self, e: Error) -> Error {
-        if e.is_connection_lost() {
-            self.broken = true;
-        }
-        e
+    /// Starts a download at `offset`. SIZE (when the server has it) tells how
+    /// many bytes must arrive: fewer is an error at [`Download::finish`].
+    pub fn retr(&mut self, path: impl AsRef<[u8]>, offset: u64) -> Result<Download<'_>> {
+        let path = path.as_ref();
+        check_argument("path", path)?;
+        self.ensure_binary()?;
+        let size = self.size_if_offered(path)?;
+        self.retr_sized(path, offset, size)
     }
 
-    /// Reads a reply that may still come within `wait`: `None` when nothing
-    /// arrived, leaving the connection in sync.
-    pub(super) fn read_late_reply(&mut self, wait: Duration) -> Result<Option<Reply>> {
-        if self.reader.buffer().is_empty() {
-            let io_timeout = self.config.io_timeout;
-            let set = |s: &TcpStream, t| s.set_read_timeout(Some(t)).map_err(Error::Io);
-            set(self.reader.get_ref(), wait.min(io_timeout))?;
-            let peek = self.reader.fill_buf().map(|b| b.is_empty());
-            set(self.reader.get_ref(), io_timeout)?;
-            match peek.map_err(|e| Error::io(e, "reading a reply")) {
-                Ok(true) => return Err(self.fail(Error::Closed)),
-                Ok(false) => {}
-                Err(Error::Timeout { .. }) => return Ok(None),
-                Err(e) => return Err(self.fail(e)),
+    /// Like [`Client::retr`] when the caller already asked SIZE: `size` is the
+    /// whole file's size, or `None` when the server does not tell.
+    pub fn retr_sized(
+        &mut self,
+        path: impl AsRef<[u8]>,
+        offset: u64,
+        size: Option<u64>,
+    ) -> Result<Download<'_>> {
+        let path = path.as_ref();
+        check_argument("path", path)?;
+        self.ensure_binary()?;
+        if let Some(size) = size {
+            if offset > size || (offset == size && offset > 0) {
+                return Err(Error::OffsetPastEnd { offset, size });
             }
         }
-        self.read().map(Some)
+        let expected = size.map(|s| s - offset);
+        self.start_transfer(Command::Retr(path), Some(offset))
+            .map(|d| d.expecting(expected))
     }
 
-    pub(super) fn mark_broken(&mut self) {
-        self.broken = true;
+    /// Starts an upload to `path`, replacing any file there when it finishes.
+    pub fn stor(&mut self, path: impl AsRef<[u8]>) -> Result<Upload<'_>> {
+        let path = path.as_ref();
+        check_argument("path", path)?;
+        self.ensure_binary()?;
+        let data = self.data.open(&mut self.control)?;
+        self.restart.at(&mut self.control, 0)?;
+        transfer::begin(&mut self.control, Command::Stor(path))?;
+        Ok(Upload::new(&mut self.control, data))
+    }
+
+    fn size_if_offered(&mut self, path: &[u8]) -> Result<Option<u64>> {
+        if self.size_refused || (self.features.feat && !self.features.size) {
+            return Ok(None);
+        }
+        match self.size(path) {
+            Ok(size) => Ok(Some(size)),
+            Err(Error::Reply { reply, .. }) if reply.is(NOT_IMPLEMENTED) => {
+                self.size_refused = true;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Opens the data connection, positions the file with REST for RETR
+    /// (`rest` is `None` for listings), then sends the command.
+    fn start_transfer(&mut self, command: Command, rest: Option<u64>) -> Result<Download<'_>> {
+        // A bad argument must fail before EPSV opens a connection for nothing.
+        command.encode()?;
+        let data = self.data.open(&mut self.control)?;
+        if let Some(offset) = rest {
+            self.restart.at(&mut self.control, offset)?;
+        }
+        transfer::begin(&mut self.control, command)?;
+        Ok(Download::new(&mut self.control, data))
+    }
+
+    fn ensure_binary(&mut self) -> Result<()> {
+        if !self.binary {
+            self.control.expect(Command::TypeImage, &[200])?;
+            self.binary = true;
+        }
+        Ok(())
     }
 }

@@ -3,9 +3,11 @@
 //! One error type for the whole FTP client, so the web layer can map each case
 //! to an HTTP status in one place.
 
+use super::not_ftp::NotFtp;
 use super::reply::Reply;
 use std::fmt;
 use std::io;
+use std::time::Duration;
 
 /// Everything that can go wrong talking to an FTP server.
 #[derive(Debug)]
@@ -17,14 +19,19 @@ pub enum Error {
     Connect { addr: String, source: io::Error },
     /// The server did not answer within the configured time.
     Timeout { during: &'static str },
+    /// The greeting or the login did not finish within `Config::login_timeout`
+    /// (`limit`), however the server spread its bytes over that time.
+    LoginTimeout { step: LoginStep, limit: Duration },
     /// Any other socket error.
     Io(io::Error),
     /// The server closed the control connection.
     Closed,
     /// An argument contained a byte that would inject a second command.
     InvalidArgument { what: &'static str, byte: u8 },
-    /// The server broke the protocol (bad reply syntax, oversized reply, HTTP, ...).
+    /// The server broke the protocol (bad reply syntax, oversized reply, ...).
     Protocol(String),
+    /// What answered is not an FTP server (wrong port?).
+    NotFtp(NotFtp),
     /// Wrong user name or password (530/430 during login).
     LoginIncorrect(Reply),
     /// The server answered with an unexpected or negative reply.
@@ -37,6 +44,25 @@ pub enum Error {
     Unsupported(&'static str),
     /// A download was asked to start at or past the end of the file.
     OffsetPastEnd { offset: u64, size: u64 },
+}
+
+/// The part of logging in that ran out of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginStep {
+    /// Waiting for the server's 220 after the TCP connection.
+    Greeting,
+    /// The USER/PASS exchange.
+    Login,
+}
+
+impl fmt::Display for LoginStep {
+    /// What the server did not do, to complete "did not … within".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LoginStep::Greeting => "send its greeting",
+            LoginStep::Login => "finish the login (USER/PASS)",
+        })
+    }
 }
 
 /// Result alias for the FTP client.
@@ -58,7 +84,9 @@ impl Error {
             Error::Closed
             | Error::Io(_)
             | Error::Timeout { .. }
+            | Error::LoginTimeout { .. }
             | Error::Protocol(_)
+            | Error::NotFtp(_)
             | Error::Connect { .. } => true,
             Error::Reply { reply, .. } => reply.code == 421,
             _ => false,
@@ -86,6 +114,13 @@ impl fmt::Display for Error {
             Error::Timeout { during } => {
                 write!(f, "the FTP server did not answer in time ({during})")
             }
+            Error::LoginTimeout { step, limit } => {
+                write!(
+                    f,
+                    "the FTP server did not {step} within {}",
+                    seconds(*limit)
+                )
+            }
             Error::Io(e) => write!(f, "connection error: {e}"),
             Error::Closed => write!(f, "the FTP server closed the connection"),
             Error::InvalidArgument { what, byte } => {
@@ -98,6 +133,7 @@ impl fmt::Display for Error {
                 write!(f, "the {what} contains {name}, which FTP cannot carry")
             }
             Error::Protocol(msg) => write!(f, "FTP protocol error: {msg}"),
+            Error::NotFtp(what) => write!(f, "the server speaks {what}, not FTP (wrong port?)"),
             Error::LoginIncorrect(r) => write!(f, "login incorrect: {}", r.text()),
             Error::Reply { command, reply } => {
                 write!(f, "{command} failed: {} {}", reply.code, reply.text())
@@ -117,6 +153,15 @@ impl fmt::Display for Error {
     }
 }
 
+/// `10 s`, or `0.3 s` for the short limits of tests.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -124,5 +169,41 @@ impl std::error::Error for Error {
             Error::Io(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_ftp_names_the_protocol_only() {
+        let e = Error::NotFtp(NotFtp::Ssh);
+        assert_eq!(
+            e.to_string(),
+            "the server speaks SSH, not FTP (wrong port?)"
+        );
+        assert!(e.is_connection_lost());
+    }
+
+    #[test]
+    fn login_timeout_says_step_and_limit() {
+        let e = Error::LoginTimeout {
+            step: LoginStep::Greeting,
+            limit: Duration::from_secs(10),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the FTP server did not send its greeting within 10 s"
+        );
+        let e = Error::LoginTimeout {
+            step: LoginStep::Login,
+            limit: Duration::from_millis(300),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the FTP server did not finish the login (USER/PASS) within 0.3 s"
+        );
+        assert!(e.is_connection_lost());
     }
 }

@@ -20,19 +20,27 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// Every module is private; the items below are the whole API, so the
+// compiler can tell what inside is dead (as ureq's lib.rs does).
 mod client;
-pub mod command;
-pub mod data;
+mod command;
+mod control;
+mod data;
 mod error;
-pub mod list;
-pub mod parse;
-pub mod reply;
+mod features;
+mod list;
+mod login;
+mod not_ftp;
+mod parse;
+mod reply;
 mod transfer;
 
-pub use client::{Client, Features};
-pub use error::{Error, Result};
-pub use list::{Entry, Kind};
-pub use reply::Reply;
+pub use client::Client;
+pub use error::{Error, LoginStep, Result};
+pub use features::Features;
+pub use list::{days_from_civil, Entry, Kind};
+pub use not_ftp::NotFtp;
+pub use reply::{codes, Reply};
 pub use transfer::{Download, Upload};
 
 use std::time::Duration;
@@ -42,6 +50,10 @@ pub const DEFAULT_MAX_LISTING_BYTES: usize = 16 * 1024 * 1024;
 /// Default cap on the entries of one directory listing.
 pub const DEFAULT_MAX_LISTING_ENTRIES: usize = 100_000;
 
+/// Default for [`Config::login_timeout`]: a third of the 30 s io timeout,
+/// ample for a greeting and two replies from any live server.
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Timeouts and caps for one client.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -49,6 +61,11 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Time allowed for any single read or write to stall.
     pub io_timeout: Duration,
+    /// Time allowed for the greeting and USER/PASS together, counted from
+    /// the TCP connection: a server that trickles its bytes cannot hold a
+    /// login (and the web request waiting on it) for longer. Shorter than
+    /// `io_timeout`, because a live server greets at once.
+    pub login_timeout: Duration,
     /// Most bytes accepted in one listing.
     pub max_listing_bytes: usize,
     /// Most entries accepted in one listing.
@@ -60,6 +77,7 @@ impl Default for Config {
         Config {
             connect_timeout: Duration::from_secs(10),
             io_timeout: Duration::from_secs(30),
+            login_timeout: DEFAULT_LOGIN_TIMEOUT,
             max_listing_bytes: DEFAULT_MAX_LISTING_BYTES,
             max_listing_entries: DEFAULT_MAX_LISTING_ENTRIES,
         }

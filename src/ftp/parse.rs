@@ -6,7 +6,7 @@
 //! parser tolerates are noted where it tolerates them.
 
 use super::error::{Error, Result};
-use super::list::days_from_civil;
+use super::list::parse_time_val;
 
 /// The path inside a 257 reply: `"/a""b" is current` is `/a"b`.
 /// Text before the opening quote is tolerated (some servers put `PWD:` there).
@@ -128,21 +128,12 @@ pub fn parse_size(text: &[u8]) -> Result<u64> {
         .ok_or_else(|| Error::Protocol("SIZE reply is not a number".into()))
 }
 
-/// The time in a 213 MDTM reply (`YYYYMMDDHHMMSS[.sss]`, UTC) as Unix seconds.
+/// The time in a 213 MDTM reply (RFC 3659 §3: a `time-val`,
+/// `YYYYMMDDHHMMSS[.sss]`, UTC) as Unix seconds. Blanks around it are
+/// tolerated; the time itself must be one the MLSD parser accepts too.
 pub fn parse_mdtm(text: &[u8]) -> Result<i64> {
-    let bad = || Error::Protocol("MDTM reply is not a time".into());
-    let t = std::str::from_utf8(text).map_err(|_| bad())?.trim();
-    let digits = t.split('.').next().unwrap_or("");
-    if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let n = |a: usize, b: usize| digits[a..b].parse::<i64>().map_err(|_| bad());
-    let (y, mo, d) = (n(0, 4)?, n(4, 6)?, n(6, 8)?);
-    let (h, mi, s) = (n(8, 10)?, n(10, 12)?, n(12, 14)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return Err(bad());
-    }
-    Ok(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + s)
+    parse_time_val(text.trim_ascii())
+        .ok_or_else(|| Error::Protocol("MDTM reply is not a time".into()))
 }
 
 #[cfg(test)]
@@ -223,7 +214,31 @@ mod tests {
     fn parses_mdtm_with_fraction() {
         assert_eq!(parse_mdtm(b"20240229134500").unwrap(), 1_709_214_300);
         assert_eq!(parse_mdtm(b"20240229134500.123").unwrap(), 1_709_214_300);
+        // Blanks around the time were tolerated before and still are.
+        assert_eq!(parse_mdtm(b"20240229134500 ").unwrap(), 1_709_214_300);
         assert!(parse_mdtm(b"2024").is_err());
         assert!(parse_mdtm(b"20241329134500").is_err());
+    }
+
+    #[test]
+    fn rejects_mdtm_that_mlsd_rejects() {
+        use super::super::list::{parse_listing, Format};
+        // Each of these was accepted before MDTM and MLSD shared one parser.
+        for bad in [
+            &b"20240231000000"[..],
+            b"20230229120000",
+            b"20240229134500.abc",
+            b"20240229134500.",
+        ] {
+            let shown = String::from_utf8_lossy(bad);
+            assert!(parse_mdtm(bad).is_err(), "{shown}");
+            let line = [&b"type=file;modify="[..], bad, b"; f"].concat();
+            assert_eq!(
+                parse_listing(&line, Format::Mlsd, 0)[0].modified,
+                None,
+                "{shown}"
+            );
+        }
+        assert!(parse_mdtm(b"20240229134500.12 3").is_err());
     }
 }

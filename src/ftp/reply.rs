@@ -5,6 +5,7 @@
 //! a protocol error, so a hostile server cannot make us buffer without end.
 
 use super::error::{Error, Result};
+use super::not_ftp::sniff_line;
 use std::fmt;
 use std::io::BufRead;
 
@@ -12,6 +13,34 @@ use std::io::BufRead;
 pub const MAX_LINE_BYTES: usize = 8 * 1024;
 /// Most lines accepted in one multi-line reply (FEAT lists and banners fit easily).
 pub const MAX_REPLY_LINES: usize = 1024;
+
+/// Reply codes that operations accept as one family, named once so that each
+/// operation says which family it accepts instead of repeating a list.
+/// Each list is in the order RFC 959 §4.2 gives the codes.
+pub mod codes {
+    /// 125 "data connection already open" or 150 "about to open": a transfer
+    /// (RETR, STOR, LIST, MLSD) has started (RFC 959 §4.2.1).
+    pub const PRELIMINARY: &[u16] = &[125, 150];
+    /// 226 "closing data connection" or 250 "file action completed": a
+    /// transfer ended well; servers use either.
+    pub const TRANSFER_DONE: &[u16] = &[226, 250];
+    /// 250 "completed" or 200 "command okay": CWD, RMD, DELE and RNTO done;
+    /// RFC 959 says 250, a few servers say 200.
+    pub const FILE_ACTION_DONE: &[u16] = &[250, 200];
+    /// 500 "syntax error", 502 "not implemented", 504 "not implemented for
+    /// that parameter": the server does not have the command (or its form).
+    pub const NOT_IMPLEMENTED: &[u16] = &[500, 502, 504];
+    /// 500, 502, or 522 "protocol not supported" (RFC 2428 §3): EPSV is
+    /// unavailable and PASV is worth a try.
+    pub const EPSV_REFUSED: &[u16] = &[500, 502, 522];
+    /// 331 "need password" or 332 "need account": USER was accepted.
+    pub const NEED_PASSWORD: &[u16] = &[331, 332];
+    /// 230 "logged in" or 202 "superfluous": PASS was accepted.
+    pub const LOGGED_IN: &[u16] = &[230, 202];
+    /// 530 "not logged in" (RFC 959) or 430 "invalid user name or password"
+    /// (RFC 2577 era servers): wrong credentials.
+    pub const LOGIN_INCORRECT: &[u16] = &[530, 430];
+}
 
 /// A complete server reply.
 #[derive(Clone, PartialEq, Eq)]
@@ -23,14 +52,9 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// Is this a 1yz preliminary reply?
-    pub fn is_preliminary(&self) -> bool {
-        self.code < 200
-    }
-
-    /// Is this a 2yz or 3yz (positive) reply?
-    pub fn is_positive(&self) -> bool {
-        (200..400).contains(&self.code)
+    /// Is the code one of `family` (one of [`codes`])?
+    pub fn is(&self, family: &[u16]) -> bool {
+        family.contains(&self.code)
     }
 
     /// The text of the reply without codes, lines joined by spaces, lossily decoded.
@@ -98,10 +122,8 @@ pub fn read_reply<R: BufRead>(r: &mut R) -> Result<Reply> {
 
 /// Checks the three-digit code and returns it with the byte after it.
 fn parse_code(line: &[u8]) -> Result<(u16, Option<u8>)> {
-    if line.starts_with(b"HTTP/") {
-        return Err(Error::Protocol(
-            "the server answered in HTTP, not FTP (wrong port?)".into(),
-        ));
+    if let Some(what) = sniff_line(line) {
+        return Err(Error::NotFtp(what));
     }
     let digits = line.get(..3).filter(|d| d.iter().all(u8::is_ascii_digit));
     let sep = line.get(3).copied();
@@ -154,6 +176,7 @@ fn read_line<R: BufRead>(r: &mut R) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::not_ftp::NotFtp;
     use super::*;
     use std::io::BufReader;
 
@@ -218,9 +241,11 @@ mod tests {
     }
 
     #[test]
-    fn rejects_http_greeting() {
+    fn rejects_http_and_ssh_lines_as_not_ftp() {
         let err = parse(b"HTTP/1.1 400 Bad Request\r\n").unwrap_err();
-        assert!(err.to_string().contains("HTTP"), "{err}");
+        assert!(matches!(err, Error::NotFtp(NotFtp::Http)), "{err:?}");
+        let err = parse(b"SSH-2.0-OpenSSH_9.6\r\n").unwrap_err();
+        assert!(matches!(err, Error::NotFtp(NotFtp::Ssh)), "{err:?}");
     }
 
     #[test]
@@ -228,6 +253,17 @@ mod tests {
         assert!(matches!(parse(b""), Err(Error::Closed)));
         assert!(matches!(parse(b"220 partial"), Err(Error::Closed)));
         assert!(matches!(parse(b"220-a\r\n"), Err(Error::Closed)));
+    }
+
+    #[test]
+    fn families_hold_their_codes() {
+        let stor = parse(b"125 Data connection already open\r\n").unwrap();
+        assert!(stor.is(codes::PRELIMINARY));
+        assert!(!stor.is(codes::TRANSFER_DONE));
+        let done = parse(b"250 Transfer complete (IIS)\r\n").unwrap();
+        assert!(done.is(codes::TRANSFER_DONE) && done.is(codes::FILE_ACTION_DONE));
+        let syst = parse(b"504 Command not implemented for that parameter\r\n").unwrap();
+        assert!(syst.is(codes::NOT_IMPLEMENTED) && !syst.is(codes::EPSV_REFUSED));
     }
 
     #[test]

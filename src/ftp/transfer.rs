@@ -3,11 +3,13 @@
 //! `Download` is a `Read` over the data connection and `Upload` a `Write`.
 //! Each must be `finish`ed to learn whether the server confirmed the
 //! transfer; dropping one early aborts it (ABOR) and leaves the control
-//! connection in sync, or marks it unusable.
+//! connection in sync, or marks it unusable. The REST bookkeeping that
+//! positions a transfer lives here too.
 
-use super::client::Client;
 use super::command::Command;
+use super::control::Control;
 use super::error::{Error, Result};
+use super::reply::codes::{NOT_IMPLEMENTED, PRELIMINARY, TRANSFER_DONE};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
@@ -17,18 +19,70 @@ const MAX_ABORT_REPLIES: usize = 5;
 /// How long to wait for a transfer reply that comes after ABOR's sync point.
 const LATE_REPLY_WAIT: Duration = Duration::from_millis(500);
 
+/// Sends a transfer command (RETR, STOR, LIST, MLSD) once its data
+/// connection is open; 125 or 150 must follow. The final 226 may arrive
+/// before the data is read: it waits in the control buffer until `finish`.
+pub(super) fn begin(control: &mut Control, command: Command) -> Result<()> {
+    let verb = command.verb();
+    let reply = control.cmd(command)?;
+    if reply.is(PRELIMINARY) {
+        Ok(())
+    } else {
+        Err(Error::Reply {
+            command: verb,
+            reply,
+        })
+    }
+}
+
+/// Whether the server may still hold a REST offset. Some servers (libunftp)
+/// keep the offset of an aborted transfer for the next one, which would make
+/// a later download start mid-file and a later upload write mid-file; so
+/// after any non-zero REST the next transfer sends `REST 0`.
+#[derive(Debug, Default)]
+pub(super) struct Restart {
+    sent: bool,
+}
+
+impl Restart {
+    /// Sends REST when the next transfer must start at `offset`, or when an
+    /// earlier offset must be cleared.
+    pub(super) fn at(&mut self, control: &mut Control, offset: u64) -> Result<()> {
+        if offset == 0 && !self.sent {
+            return Ok(());
+        }
+        let reply = control.cmd(Command::Rest(offset))?;
+        match reply.code {
+            350 => {
+                self.sent = offset > 0;
+                Ok(())
+            }
+            // A server without REST holds no offset either.
+            _ if reply.is(NOT_IMPLEMENTED) && offset == 0 => {
+                self.sent = false;
+                Ok(())
+            }
+            _ if reply.is(NOT_IMPLEMENTED) => Err(Error::Unsupported("REST (resuming downloads)")),
+            _ => Err(Error::Reply {
+                command: "REST",
+                reply,
+            }),
+        }
+    }
+}
+
 /// A download in progress. Read it to the end, then call [`Download::finish`].
 pub struct Download<'a> {
-    client: &'a mut Client,
+    control: &'a mut Control,
     data: Option<TcpStream>,
     received: u64,
     expected: Option<u64>,
 }
 
 impl<'a> Download<'a> {
-    pub(super) fn new(client: &'a mut Client, data: TcpStream) -> Self {
+    pub(super) fn new(control: &'a mut Control, data: TcpStream) -> Self {
         Download {
-            client,
+            control,
             data: Some(data),
             received: 0,
             expected: None,
@@ -38,6 +92,23 @@ impl<'a> Download<'a> {
     pub(super) fn expecting(mut self, expected: Option<u64>) -> Self {
         self.expected = expected;
         self
+    }
+
+    /// Reads the whole transfer (a listing), refusing more than `max` bytes.
+    pub(super) fn read_capped(mut self, max: usize) -> Result<Vec<u8>> {
+        let mut text = Vec::new();
+        // One byte over the cap tells "too large" apart from "exactly at the cap".
+        let read = (&mut self).take(max as u64 + 1).read_to_end(&mut text);
+        if let Err(e) = read {
+            return Err(Error::io(e, "reading a listing"));
+        }
+        if text.len() > max {
+            return Err(Error::ListingTooLarge {
+                limit: format!("{} MiB", max / (1024 * 1024)),
+            });
+        }
+        self.finish()?;
+        Ok(text)
     }
 
     /// Bytes the server said will arrive (from SIZE, minus the offset).
@@ -61,11 +132,11 @@ impl<'a> Download<'a> {
         let at_eof = matches!((&data).read(&mut probe), Ok(0));
         drop(data);
         if !at_eof {
-            abort(self.client);
+            abort(self.control);
             return Err(self.short());
         }
-        let reply = self.client.read()?;
-        if !matches!(reply.code, 226 | 250) {
+        let reply = self.control.read()?;
+        if !reply.is(TRANSFER_DONE) {
             return Err(Error::Reply {
                 command: "transfer",
                 reply,
@@ -100,22 +171,22 @@ impl Drop for Download<'_> {
     fn drop(&mut self) {
         if let Some(data) = self.data.take() {
             drop(data);
-            abort(self.client);
+            abort(self.control);
         }
     }
 }
 
 /// An upload in progress. Write the bytes, then call [`Upload::finish`].
 pub struct Upload<'a> {
-    client: &'a mut Client,
+    control: &'a mut Control,
     data: Option<TcpStream>,
     sent: u64,
 }
 
 impl<'a> Upload<'a> {
-    pub(super) fn new(client: &'a mut Client, data: TcpStream) -> Self {
+    pub(super) fn new(control: &'a mut Control, data: TcpStream) -> Self {
         Upload {
-            client,
+            control,
             data: Some(data),
             sent: 0,
         }
@@ -136,8 +207,8 @@ impl<'a> Upload<'a> {
         // even if the socket lingers.
         let _ = data.shutdown(Shutdown::Write);
         drop(data);
-        let reply = self.client.read()?;
-        if matches!(reply.code, 226 | 250) {
+        let reply = self.control.read()?;
+        if reply.is(TRANSFER_DONE) {
             Ok(self.sent)
         } else {
             Err(Error::Reply {
@@ -170,7 +241,7 @@ impl Drop for Upload<'_> {
     fn drop(&mut self) {
         if let Some(data) = self.data.take() {
             drop(data);
-            abort(self.client);
+            abort(self.control);
         }
     }
 }
@@ -181,16 +252,16 @@ impl Drop for Upload<'_> {
 /// Two replies should precede it (the transfer's and ABOR's); some servers
 /// (libunftp) send the transfer's 426 only after the NOOP's 200, so when one is
 /// missing it is waited for briefly.
-fn abort(client: &mut Client) {
-    if client.send(&Command::Abor).is_err() || client.send(&Command::Noop).is_err() {
-        client.mark_broken();
+fn abort(control: &mut Control) {
+    if control.send(&Command::Abor).is_err() || control.send(&Command::Noop).is_err() {
+        control.mark_broken();
         return;
     }
     for before in 0..MAX_ABORT_REPLIES {
-        match client.read() {
+        match control.read() {
             Ok(reply) if reply.code == 200 => {
-                if before < 2 && client.read_late_reply(LATE_REPLY_WAIT).is_err() {
-                    client.mark_broken();
+                if before < 2 && control.read_late_reply(LATE_REPLY_WAIT).is_err() {
+                    control.mark_broken();
                 }
                 return;
             }
@@ -198,5 +269,5 @@ fn abort(client: &mut Client) {
             Err(_) => break,
         }
     }
-    client.mark_broken();
+    control.mark_broken();
 }

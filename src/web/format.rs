@@ -3,7 +3,7 @@
 //! Sizes and times as people read them ("1.5 MiB", "3 minutes ago"), with
 //! the exact forms that go in `title` attributes and JSON.
 
-use crate::ftp::list::days_from_civil;
+use crate::ftp::days_from_civil;
 
 /// "512 B", "1.5 KiB", "3.2 GiB".
 pub fn human_size(bytes: u64) -> String {

@@ -259,9 +259,7 @@ fn explain(e: &ftp::Error, creds: &Credentials, config: &ftp::Config) -> String 
             };
             format!("No answer from {at} within {} seconds.", limit.as_secs())
         }
-        ftp::Error::Protocol(m) if m.contains("HTTP") => {
-            format!("{at} speaks HTTP, not FTP: check the port.")
-        }
+        ftp::Error::NotFtp(what) => format!("{at} speaks {what}, not FTP: check the port."),
         ftp::Error::Closed => {
             format!("{at} closed the connection during login (is that an FTP server port?)")
         }

@@ -3,8 +3,8 @@
 //! RFC 3659 §7 machine listings (`fact=value;fact=value; name`): the facts
 //! ftpgate shows and the name after the first space, kept byte for byte.
 
-use super::time::timestamp;
-use super::words::{num, parse_u64};
+use super::time::parse_time_val;
+use super::words::parse_u64;
 use super::{Entry, Kind, Line};
 
 /// Parses one MLSD line (`fact=value;fact=value; name`, no line ending).
@@ -34,7 +34,7 @@ pub fn parse_mlsd_line(line: &[u8]) -> Line {
         } else if key.eq_ignore_ascii_case(b"sizd") {
             sizd = parse_u64(value);
         } else if key.eq_ignore_ascii_case(b"modify") {
-            modified = parse_mlsd_time(value);
+            modified = parse_time_val(value);
         }
     }
     if kind == Kind::Dir {
@@ -70,28 +70,6 @@ fn mlsd_type(value: &[u8]) -> Option<Kind> {
         }
     };
     Some(kind)
-}
-
-/// `YYYYMMDDHHMMSS` with an optional `.sss` fraction, which is dropped.
-fn parse_mlsd_time(value: &[u8]) -> Option<i64> {
-    let (main, fraction) = match value.iter().position(|&b| b == b'.') {
-        Some(dot) => (&value[..dot], Some(&value[dot + 1..])),
-        None => (value, None),
-    };
-    let bad_fraction = fraction.is_some_and(|f| f.is_empty() || !f.iter().all(u8::is_ascii_digit));
-    if main.len() != 14 || bad_fraction {
-        return None;
-    }
-    let year = i64::from(num(&main[..4])?);
-    let field = |at: usize| num(&main[at..at + 2]);
-    timestamp(
-        year,
-        field(4)?,
-        field(6)?,
-        field(8)?,
-        field(10)?,
-        field(12)?,
-    )
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ mod unix_date;
 mod words;
 
 pub use mlsd::parse_mlsd_line;
-pub use time::days_from_civil;
+pub use time::{days_from_civil, parse_time_val};
 
 use dos::parse_dos;
 use unix::{is_total_line, parse_unix, unix_type};
@@ -60,7 +60,8 @@ pub enum Format {
 pub enum Line {
     /// A directory entry.
     Entry(Entry),
-    /// A line that names no entry to show: `total N`, `.`, `..`, MLSD `cdir`/`pdir`.
+    /// A line that names no entry to show: `total N`, MLSD `cdir`/`pdir`.
+    /// (`.` and `..` are entries here; `parse_listing` drops them for every format.)
     Skip,
     /// A line of no shape this module knows.
     Unknown,
@@ -95,6 +96,7 @@ pub fn parse_listing(text: &[u8], format: Format, now: i64) -> Vec<Entry> {
     }
     out
 }
+
 /// Parses one LIST line (no line ending): Unix `ls -l` or DOS/IIS, whichever fits.
 pub fn parse_list_line(line: &[u8], now: i64) -> Line {
     let words = Words::new(line);
@@ -105,11 +107,7 @@ pub fn parse_list_line(line: &[u8], now: i64) -> Line {
         Some(type_char) => parse_unix(&words, type_char, now),
         None => parse_dos(&words),
     };
-    match parsed {
-        Some(e) if e.name == b"." || e.name == b".." => Line::Skip,
-        Some(e) => Line::Entry(e),
-        None => Line::Unknown,
-    }
+    parsed.map_or(Line::Unknown, Line::Entry)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! # Calendar arithmetic
 //!
 //! Clock words and UTC dates to Unix seconds, shared by all listing shapes;
-//! `days_from_civil` also serves `ftp::parse` and the web layer.
+//! `parse_time_val` (MLSD `modify`, MDTM) also serves `ftp::parse`, and
+//! `days_from_civil` the web layer.
 
 use super::words::num;
 
@@ -31,6 +32,31 @@ pub(super) fn timestamp(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32)
     let secs = i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s);
     let days = days_from_civil(year, month, day);
     valid.then(|| days.checked_mul(86_400)?.checked_add(secs))?
+}
+
+/// RFC 3659 §2.3 `time-val`: `YYYYMMDDHHMMSS` in UTC, optionally followed
+/// by `.` and one or more digits of fraction, which are dropped. The one
+/// parser for MLSD `modify` facts and MDTM replies, so both refuse the same
+/// impossible dates (Feb 31, month 13, hour 24) and junk fractions.
+pub fn parse_time_val(value: &[u8]) -> Option<i64> {
+    let (main, fraction) = match value.iter().position(|&b| b == b'.') {
+        Some(dot) => (&value[..dot], Some(&value[dot + 1..])),
+        None => (value, None),
+    };
+    let bad_fraction = fraction.is_some_and(|f| f.is_empty() || !f.iter().all(u8::is_ascii_digit));
+    if main.len() != 14 || bad_fraction {
+        return None;
+    }
+    let year = i64::from(num(&main[..4])?);
+    let field = |at: usize| num(&main[at..at + 2]);
+    timestamp(
+        year,
+        field(4)?,
+        field(6)?,
+        field(8)?,
+        field(10)?,
+        field(12)?,
+    )
 }
 
 fn days_in_month(year: i64, month: u32) -> u32 {
@@ -92,5 +118,59 @@ mod tests {
         assert_eq!(timestamp(2024, 4, 31, 0, 0, 0), None);
         assert_eq!(timestamp(2024, 13, 1, 0, 0, 0), None);
         assert_eq!(timestamp(2024, 1, 1, 24, 0, 0), None);
+    }
+
+    #[test]
+    fn parses_rfc3659_time_val_with_and_without_fraction() {
+        assert_eq!(parse_time_val(b"20240229134500"), Some(1_709_214_300));
+        assert_eq!(parse_time_val(b"20240229134500.123"), Some(1_709_214_300));
+        assert_eq!(parse_time_val(b"19980615100045.0"), Some(897_904_845));
+        // RFC 3659 §2.3 allows a leap second.
+        assert_eq!(parse_time_val(b"20161231235960"), Some(1_483_228_800));
+    }
+
+    #[test]
+    fn rejects_impossible_time_vals() {
+        for bad in [
+            &b"20240231000000"[..], // Feb 31
+            b"20230229000000",      // Feb 29 of a common year
+            b"20241301000000",      // month 13
+            b"20240001000000",      // month 0
+            b"20240100000000",      // day 0
+            b"20240101240000",      // hour 24
+            b"20240101006000",      // minute 60
+            b"20240101000061",      // second 61
+        ] {
+            assert_eq!(
+                parse_time_val(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_time_vals() {
+        for bad in [
+            &b""[..],
+            b"2024",
+            b"2024022913450",   // 13 digits
+            b"202402291345000", // 15 digits (the Y2K "19100" bug)
+            b"20240229134500.", // empty fraction
+            b"20240229134500.1x",
+            b"20240229134500.-1",
+            b"2024022913450.0",
+            b"+0240229134500",
+            b"2024-02-29 13:45",
+            b" 20240229134500",
+        ] {
+            assert_eq!(
+                parse_time_val(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 }

@@ -102,6 +102,8 @@ Options (each also read from the environment variable shown):
   --ftp-host HOST[:PORT]    only allow this FTP server; the login form shows it fixed
                                                                 [FTPGATE_FTP_HOST]
   --ftp-connect-timeout S   seconds to connect to an FTP server [FTPGATE_FTP_CONNECT_TIMEOUT, 10]
+  --ftp-login-timeout S     seconds for an FTP server's greeting and login in all
+                                                                [FTPGATE_FTP_LOGIN_TIMEOUT, 10]
   --ftp-timeout S           seconds an FTP server may stay silent
                                                                 [FTPGATE_FTP_TIMEOUT, 30]
   --http-timeout S          seconds a browser connection may stall; also ends idle
@@ -137,11 +139,12 @@ pub enum Action {
 }
 
 /// Settings names, in flag form, with their environment variables.
-const SETTINGS: [(&str, &str); 15] = [
+const SETTINGS: [(&str, &str); 16] = [
     ("--listen", "FTPGATE_LISTEN"),
     ("--ftp-host", "FTPGATE_FTP_HOST"),
     ("--ftp-connect-timeout", "FTPGATE_FTP_CONNECT_TIMEOUT"),
     ("--ftp-timeout", "FTPGATE_FTP_TIMEOUT"),
+    ("--ftp-login-timeout", "FTPGATE_FTP_LOGIN_TIMEOUT"),
     ("--http-timeout", "FTPGATE_HTTP_TIMEOUT"),
     ("--session-idle", "FTPGATE_SESSION_IDLE"),
     ("--max-sessions", "FTPGATE_MAX_SESSIONS"),
@@ -215,6 +218,9 @@ fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, St
     }
     if let Some(d) = secs("--ftp-timeout", 1)? {
         c.ftp.io_timeout = d;
+    }
+    if let Some(d) = secs("--ftp-login-timeout", 1)? {
+        c.ftp.login_timeout = d;
     }
     if let Some(d) = secs("--http-timeout", 1)? {
         c.http_timeout = d;

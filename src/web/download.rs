@@ -100,7 +100,7 @@ struct Shape {
 fn prepare(client: &mut Client, path: &[u8], range: Option<Range>) -> Result<Shape> {
     let total = match client.size(path) {
         Ok(size) => Some(size),
-        Err(ftp::Error::Reply { reply, .. }) if matches!(reply.code, 500 | 502 | 504) => None,
+        Err(ftp::Error::Reply { reply, .. }) if reply.is(ftp::codes::NOT_IMPLEMENTED) => None,
         Err(e) => return Err(e.into()),
     };
     let Some(total) = total else {

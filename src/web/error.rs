@@ -157,7 +157,7 @@ fn ftp_status(e: &ftp::Error) -> u16 {
     use ftp::Error as F;
     match e {
         F::LoginIncorrect(_) => 401,
-        F::Timeout { .. } => 504,
+        F::Timeout { .. } | F::LoginTimeout { .. } => 504,
         F::InvalidArgument { .. } => 400,
         F::OffsetPastEnd { .. } => 416,
         F::Unsupported(_) => 501,

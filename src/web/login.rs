@@ -260,6 +260,10 @@ fn explain(e: &ftp::Error, creds: &Credentials, config: &ftp::Config) -> String 
             format!("No answer from {at} within {} seconds.", limit.as_secs())
         }
         ftp::Error::NotFtp(what) => format!("{at} speaks {what}, not FTP: check the port."),
+        ftp::Error::LoginTimeout { limit, .. } => format!(
+            "{at} did not complete the FTP login within {} seconds (is an FTP server answering there?).",
+            limit.as_secs()
+        ),
         ftp::Error::Closed => {
             format!("{at} closed the connection during login (is that an FTP server port?)")
         }

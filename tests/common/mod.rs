@@ -10,6 +10,7 @@
 pub mod fake;
 pub mod http;
 pub mod process;
+pub mod raw;
 pub mod unftp;
 pub mod web;
 

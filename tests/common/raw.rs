@@ -266,15 +266,36 @@ pub fn healthy(addr: SocketAddr) {
     );
 }
 
-/// This process's resident set, in KiB (`VmRSS` of /proc/self/status).
-pub fn rss_kib() -> u64 {
+/// A line of /proc/self/status in KiB (`VmRSS`, `VmHWM`).
+fn status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .expect("VmRSS in /proc/self/status")
+        .unwrap_or_else(|| panic!("{field} in /proc/self/status"))
+}
+
+/// The peak resident set of this process from now on: a buffer the server
+/// filled and freed again still shows in it.
+pub struct Peak {
+    before_kib: u64,
+}
+
+impl Peak {
+    /// Resets the kernel's high-water mark (`VmHWM`) to the current RSS.
+    pub fn start() -> Peak {
+        std::fs::write("/proc/self/clear_refs", "5").expect("reset VmHWM (Linux 4.0 or later)");
+        Peak {
+            before_kib: status_kib("VmRSS"),
+        }
+    }
+
+    /// How far the peak rose above the RSS at the start, in MiB.
+    pub fn growth_mib(&self) -> u64 {
+        status_kib("VmHWM").saturating_sub(self.before_kib) / 1024
+    }
 }
 
 /// Open descriptors of this process (entries of /proc/self/fd).

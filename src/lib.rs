@@ -5,6 +5,8 @@
 
 pub mod config;
 pub mod ftp;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod http;
 pub mod logging;
 pub mod signals;

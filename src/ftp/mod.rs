@@ -28,11 +28,12 @@ mod control;
 mod data;
 mod error;
 mod features;
-mod list;
+// Crate-visible for the fuzz entry points (crate::fuzz) only.
+pub(crate) mod list;
 mod login;
 mod not_ftp;
 mod parse;
-mod reply;
+pub(crate) mod reply;
 mod transfer;
 
 pub use client::Client;

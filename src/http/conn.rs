@@ -22,11 +22,7 @@ use std::time::Instant;
 /// Serves requests on `wire` until the client or the server ends the connection.
 pub(super) fn serve(mut wire: Wire, peer: SocketAddr, handler: &dyn Handler, shared: &Shared) {
     let config = &shared.config;
-    if wire
-        .socket
-        .set_write_timeout(Some(config.io_timeout))
-        .is_err()
-    {
+    if wire.set_write_timeout(config.io_timeout).is_err() {
         return;
     }
     let mut idle_deadline = Instant::now() + config.head_timeout;
@@ -156,7 +152,7 @@ fn drain(ex: &mut Exchange<'_>) -> bool {
 /// before the client has read our answer.
 fn linger(wire: &mut Wire) {
     let _ = wire.flush();
-    if wire.socket.shutdown(Shutdown::Write).is_err() {
+    if wire.shutdown_write().is_err() {
         return;
     }
     let deadline = Instant::now() + DRAIN_DEADLINE;

@@ -69,6 +69,9 @@ impl Scanner {
         while self.pos < buf.len() {
             let b = buf[self.pos];
             self.pos += 1;
+            if self.pos > MAX_HEAD {
+                return Err(HeadError::TooLarge);
+            }
             if b != b'\n' {
                 // A CR may end the line: it does not count toward its length.
                 if b != b'\r' {

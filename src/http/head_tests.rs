@@ -254,3 +254,11 @@ fn keeps_unknown_methods_as_tokens() {
         400
     );
 }
+
+#[test]
+fn a_head_longer_than_the_cap_is_refused_even_when_it_arrives_in_one_read() {
+    let line = format!("X: {}\r\n", "v".repeat(4000));
+    let head = format!("GET / HTTP/1.1\r\n{}\r\n", line.repeat(MAX_HEAD / line.len() + 1));
+    assert!(head.len() > MAX_HEAD);
+    assert_eq!(scan_all(head.as_bytes()), Err(HeadError::TooLarge));
+}

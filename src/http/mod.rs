@@ -27,6 +27,19 @@ pub use server::{bind, canonical, Server};
 
 /// Answers requests. Called on the connection's thread; it may block as long
 /// as it needs (a slow FTP server holds only this connection).
+/// Decodes a request body framed by `framing` from in-memory bytes (for
+/// the fuzz targets): the decoded body, or the first framing error.
+pub fn decode_body(input: &[u8], framing: Framing) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut wire = wire::Wire::new(Box::new(std::io::Cursor::new(input.to_vec())), None);
+    let mut state = body::State::new(framing);
+    let mut owed = false;
+    let mut body = body::Body { wire: &mut wire, state: &mut state, continue_owed: &mut owed };
+    let mut out = Vec::new();
+    body.read_to_end(&mut out)?;
+    Ok(out)
+}
+
 pub trait Handler: Send + Sync + 'static {
     /// Answers one request: exactly one of `ex.respond` or `ex.stream`. A
     /// handler that answers nothing, or panics first, gets a 500.

@@ -222,7 +222,7 @@ fn admit(stream: TcpStream, peer: SocketAddr, shared: &Arc<Shared>, handler: &Ar
         .name("http-conn".into())
         .stack_size(THREAD_STACK)
         .spawn(move || {
-            let wire = Wire::new(Box::new(stream), socket);
+            let wire = Wire::new(Box::new(stream), Some(socket));
             conn::serve(wire, peer, handler.as_ref(), &slot.shared);
         });
     if let Err(e) = spawned {

@@ -17,14 +17,15 @@ impl<T: Read + Write + Send> Transport for T {}
 /// The stream, the socket under it (for timeouts and shutdown) and the input buffer.
 pub struct Wire {
     pub(super) io: Box<dyn Transport>,
-    pub(super) socket: TcpStream,
+    /// `None` for an in-memory wire (tests, fuzzing): no timeouts then.
+    socket: Option<TcpStream>,
     buf: Vec<u8>,
     start: usize,
     end: usize,
 }
 
 impl Wire {
-    pub fn new(io: Box<dyn Transport>, socket: TcpStream) -> Wire {
+    pub fn new(io: Box<dyn Transport>, socket: Option<TcpStream>) -> Wire {
         Wire {
             io,
             socket,
@@ -132,11 +133,29 @@ impl Wire {
         if left.is_zero() {
             return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
         }
-        self.socket.set_read_timeout(Some(left))
+        self.set_read_timeout(left)
     }
 
     pub fn set_read_timeout(&self, timeout: Duration) -> io::Result<()> {
-        self.socket.set_read_timeout(Some(timeout))
+        match &self.socket {
+            Some(s) => s.set_read_timeout(Some(timeout)),
+            None => Ok(()),
+        }
+    }
+
+    pub fn set_write_timeout(&self, timeout: Duration) -> io::Result<()> {
+        match &self.socket {
+            Some(s) => s.set_write_timeout(Some(timeout)),
+            None => Ok(()),
+        }
+    }
+
+    /// Closes our sending side (the peer reads the end of the stream).
+    pub fn shutdown_write(&self) -> io::Result<()> {
+        match &self.socket {
+            Some(s) => s.shutdown(std::net::Shutdown::Write),
+            None => Ok(()),
+        }
     }
 
     pub fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {

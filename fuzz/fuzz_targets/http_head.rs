@@ -1,0 +1,4 @@
+//! ftpgate's HTTP head decoder over any bytes a browser could send.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| ftpgate::fuzz::http_head(data));

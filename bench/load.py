@@ -80,6 +80,9 @@ def silent_ftp():
     return s, held
 
 
+ATTACK = {}
+
+
 def attack(stop):
     socks = []
     for i in range(200):
@@ -88,13 +91,18 @@ def attack(stop):
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "); socks.append(s)
     uploads = []
     for i in range(20):
-        c = conn(); cookie, csrf = login(c); c.close()
-        s = socket.socket(); s.settimeout(10)
-        s.bind((f"127.0.0.{10 + i % 4}", 0)); s.connect((HOST, PORT))
-        s.sendall((f"POST /upload/ HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n"
-                   "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000000\r\n\r\n"
-                   '--b\r\nContent-Disposition: form-data; name="file"; filename="stall.bin"\r\n\r\nxx').encode())
-        uploads.append(s)
+        # Against a server the trickle already broke, some of these fail: counted.
+        try:
+            c = conn(); cookie, csrf = login(c); c.close()
+            s = socket.socket(); s.settimeout(10)
+            s.bind((f"127.0.0.{10 + i % 4}", 0)); s.connect((HOST, PORT))
+            s.sendall((f"POST /upload/ HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n"
+                       "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000000\r\n\r\n"
+                       '--b\r\nContent-Disposition: form-data; name="file"; filename="stall.bin"\r\n\r\nxx').encode())
+            uploads.append(s)
+        except (OSError, AssertionError, AttributeError) as e:
+            print(f"(stalled upload {i} could not be set up: {e!r})", file=sys.stderr)
+    ATTACK["uploads"] = len(uploads)
     ftp, _held = silent_ftp()
     def stuck_login(i):
         try:
@@ -152,7 +160,7 @@ def main():
             samples[path].append(timed(path, cookie if path == "/browse/" else None)[1])
         time.sleep(0.1)
     stop.set()
-    print("| under attack (200 trickling heads, 20 stalled uploads, 17 logins on a silent FTP server) | median | worst |")
+    print(f"| under attack (200 trickling heads, {ATTACK['uploads']} of 20 stalled uploads set up, 17 logins on a silent FTP server) | median | worst |")
     print("|---|---|---|")
     for path, ms in samples.items():
         print(f"| new connection + GET {path} | {statistics.median(ms):.1f} ms | {max(ms):.1f} ms |")

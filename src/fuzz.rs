@@ -34,18 +34,29 @@ pub fn http_head(data: &[u8]) {
     let Ok(Some(end)) = whole else { return };
     assert!(end <= data.len() && end <= MAX_HEAD);
     let skip = Scanner::leading_blank(&data[..end]);
-    let Ok(head) = Head::parse(&data[skip..end]) else { return };
+    let Ok(head) = Head::parse(&data[skip..end]) else {
+        return;
+    };
     assert!(head.headers.len() <= MAX_HEADERS);
     assert!(head.target.bytes().all(|b| b.is_ascii_graphic()));
     assert!(head.target.starts_with('/') || head.target == "*");
     assert!(head.minor <= 1);
-    let te = head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"));
-    let cl = head.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-length"));
+    let te = head
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"));
+    let cl = head
+        .headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-length"));
     assert!(!(te && cl), "both framings accepted");
     if head.framing == Framing::Chunked {
         assert!(te && head.minor == 1);
     }
-    assert!(head.headers.iter().all(|(_, v)| !v.contains(&0) && !v.contains(&b'\n')));
+    assert!(head
+        .headers
+        .iter()
+        .all(|(_, v)| !v.contains(&0) && !v.contains(&b'\n')));
 }
 
 /// Decodes `data` as a chunked body (and, with the first byte odd, as a

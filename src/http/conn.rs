@@ -26,8 +26,9 @@ pub(super) fn serve(mut wire: Wire, peer: SocketAddr, handler: &dyn Handler, sha
         return;
     }
     let mut idle_deadline = Instant::now() + config.head_timeout;
+    let mut served = false;
     loop {
-        let head = match read_head(&mut wire, config, shared, idle_deadline) {
+        let head = match read_head(&mut wire, config, shared, idle_deadline, served) {
             Ok(Some(head)) => head,
             Ok(None) => return,
             Err(e) => {
@@ -36,7 +37,7 @@ pub(super) fn serve(mut wire: Wire, peer: SocketAddr, handler: &dyn Handler, sha
                 return;
             }
         };
-        if wire.set_read_timeout(config.io_timeout).is_err() {
+        if wire.set_stall(config.io_timeout).is_err() {
             return;
         }
         let mut ex = Exchange::new(head, peer, &mut wire, shared.stopping());
@@ -64,20 +65,23 @@ pub(super) fn serve(mut wire: Wire, peer: SocketAddr, handler: &dyn Handler, sha
             return;
         }
         wire.shrink();
+        served = true;
         idle_deadline = Instant::now() + config.idle_timeout;
     }
 }
 
 /// Waits for the next request and reads its head. `Ok(None)`: close quietly
-/// (the client left, stayed idle too long, or the server needs the slot).
+/// (the client left, stayed idle too long, or the server needs the slot: a
+/// kept-alive connection gives way then, a new one waits for its request).
 fn read_head(
     wire: &mut Wire,
     config: &Config,
     shared: &Shared,
     idle_deadline: Instant,
+    served: bool,
 ) -> Result<Option<Head>, HeadError> {
     while wire.buffered().is_empty() {
-        if shared.stopping() || shared.short_of_connections() {
+        if shared.stopping() || (served && shared.short_of_connections()) {
             return Ok(None);
         }
         let left = idle_deadline.saturating_duration_since(Instant::now());

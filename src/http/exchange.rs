@@ -9,7 +9,7 @@
 use super::body::{Body, State};
 use super::head::{Head, Method};
 use super::limits::MAX_DRAIN;
-use super::response::{head_bytes, Length, Response};
+use super::response::{head_bytes, Connection, Length, Response};
 use super::wire::Wire;
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -102,14 +102,18 @@ impl<'c> Exchange<'c> {
 
     /// Whether the connection must close after the response, decided before
     /// its head is written: a body left unread is drained only when small.
-    fn plan_close(&mut self) -> bool {
+    fn plan_close(&mut self) -> Connection {
         let drainable = match self.body {
             State::Done => true,
             State::Length(left) => left <= MAX_DRAIN && !self.continue_owed,
             _ => false,
         };
         self.close |= !drainable;
-        self.close
+        match (self.close, self.head.minor) {
+            (true, _) => Connection::Close,
+            (false, 0) => Connection::KeepAlive,
+            (false, _) => Connection::Implied,
+        }
     }
 
     /// Sends a response held in memory. A second response, or one with an

@@ -90,6 +90,10 @@ impl Scanner {
                 continue;
             }
             self.lines += 1;
+            if self.lines == 1 && !has_version(line) {
+                // HTTP/0.9 (`GET /`) never sends the blank line we would wait for.
+                return Err(HeadError::Malformed("not an HTTP/1.x request line"));
+            }
             if self.lines > MAX_HEADERS + 1 {
                 return Err(HeadError::TooLarge);
             }
@@ -114,6 +118,14 @@ impl Scanner {
             .take_while(|b| matches!(b, b'\r' | b'\n'))
             .count()
     }
+}
+
+/// Whether a request line ends in an `HTTP/` version (any: 505 comes later).
+fn has_version(line: &[u8]) -> bool {
+    line.rsplit(|&b| b == b' ')
+        .next()
+        .is_some_and(|v| v.starts_with(b"HTTP/"))
+        && line.contains(&b' ')
 }
 
 /// The request method.

@@ -116,6 +116,9 @@ fn refuses_other_versions_and_http_0_9() {
         505
     );
     assert_eq!(parse("GET /\r\n\r\n").unwrap_err().status(), 400);
+    // Refused as soon as the line ends: an HTTP/0.9 client sends no blank line.
+    assert_eq!(scan_all(b"GET /\r\n").unwrap_err().status(), 400);
+    assert_eq!(scan_all(b"GET / HTTP/2.0\r\n"), Ok(None));
 }
 
 #[test]
@@ -258,7 +261,10 @@ fn keeps_unknown_methods_as_tokens() {
 #[test]
 fn a_head_longer_than_the_cap_is_refused_even_when_it_arrives_in_one_read() {
     let line = format!("X: {}\r\n", "v".repeat(4000));
-    let head = format!("GET / HTTP/1.1\r\n{}\r\n", line.repeat(MAX_HEAD / line.len() + 1));
+    let head = format!(
+        "GET / HTTP/1.1\r\n{}\r\n",
+        line.repeat(MAX_HEAD / line.len() + 1)
+    );
     assert!(head.len() > MAX_HEAD);
     assert_eq!(scan_all(head.as_bytes()), Err(HeadError::TooLarge));
 }

@@ -34,7 +34,11 @@ pub fn decode_body(input: &[u8], framing: Framing) -> std::io::Result<Vec<u8>> {
     let mut wire = wire::Wire::new(Box::new(std::io::Cursor::new(input.to_vec())), None);
     let mut state = body::State::new(framing);
     let mut owed = false;
-    let mut body = body::Body { wire: &mut wire, state: &mut state, continue_owed: &mut owed };
+    let mut body = body::Body {
+        wire: &mut wire,
+        state: &mut state,
+        continue_owed: &mut owed,
+    };
     let mut out = Vec::new();
     body.read_to_end(&mut out)?;
     Ok(out)

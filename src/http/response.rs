@@ -48,8 +48,14 @@ impl Response {
 /// The whole response, head and body, for a connection that then closes.
 pub fn closing_bytes(response: &Response) -> Vec<u8> {
     let length = Length::Known(response.body.len() as u64);
-    let mut bytes =
-        head_bytes(response.status, &response.headers, length, true, true).unwrap_or_default();
+    let mut bytes = head_bytes(
+        response.status,
+        &response.headers,
+        length,
+        true,
+        Connection::Close,
+    )
+    .unwrap_or_default();
     bytes.extend_from_slice(&response.body);
     bytes
 }
@@ -61,6 +67,17 @@ pub enum Length {
     Known(u64),
     /// Chunked for HTTP/1.1 clients; for HTTP/1.0 the connection's close ends it.
     Unknown,
+}
+
+/// What the response says of the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// HTTP/1.1's default: kept open, nothing said.
+    Implied,
+    /// An HTTP/1.0 client asked to keep it open: say yes, or it will wait for the close.
+    KeepAlive,
+    /// Closed after this response: `Connection: close`.
+    Close,
 }
 
 /// Headers the server writes itself: a handler's copy would contradict it.
@@ -113,14 +130,13 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 /// The status line and headers, or `None` if a header is invalid (logged).
-/// `chunked` says which framing `Length::Unknown` gets; `close` adds
-/// `Connection: close`.
+/// `chunked` says which framing `Length::Unknown` gets.
 pub fn head_bytes(
     status: u16,
     headers: &[(String, String)],
     length: Length,
     chunked: bool,
-    close: bool,
+    connection: Connection,
 ) -> Option<Vec<u8>> {
     let mut out = String::with_capacity(512);
     let _ = write!(out, "HTTP/1.1 {status} {}\r\n", reason(status));
@@ -141,8 +157,10 @@ pub fn head_bytes(
         Length::Unknown if chunked => out.push_str("Transfer-Encoding: chunked\r\n"),
         Length::Unknown => {}
     }
-    if close {
-        out.push_str("Connection: close\r\n");
+    match connection {
+        Connection::Implied => {}
+        Connection::KeepAlive => out.push_str("Connection: keep-alive\r\n"),
+        Connection::Close => out.push_str("Connection: close\r\n"),
     }
     out.push_str("\r\n");
     Some(out.into_bytes())
@@ -163,34 +181,72 @@ mod tests {
             &h("Content-Type", "text/plain"),
             Length::Known(5),
             true,
-            false,
+            Connection::Implied,
         );
         assert_eq!(
             String::from_utf8(head.unwrap()).unwrap(),
             "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
         );
-        let head = head_bytes(200, &[], Length::Unknown, true, true).unwrap();
+        let head = head_bytes(200, &[], Length::Unknown, true, Connection::Close).unwrap();
         let head = String::from_utf8(head).unwrap();
         assert!(
             head.contains("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"),
             "{head}"
         );
-        let head =
-            String::from_utf8(head_bytes(200, &[], Length::Unknown, false, true).unwrap()).unwrap();
+        let head = String::from_utf8(
+            head_bytes(200, &[], Length::Unknown, false, Connection::Close).unwrap(),
+        )
+        .unwrap();
         assert!(!head.contains("Transfer-Encoding"), "{head}");
+    }
+
+    #[test]
+    fn tells_an_http_1_0_client_its_connection_stays_open() {
+        let head = head_bytes(200, &[], Length::Known(0), true, Connection::KeepAlive).unwrap();
+        assert!(String::from_utf8(head)
+            .unwrap()
+            .ends_with("Connection: keep-alive\r\n\r\n"));
     }
 
     #[test]
     fn never_writes_control_bytes_in_a_header() {
         for bad in ["/a\r\nSet-Cookie: x", "a\nb", "a\0b", "caf\u{e9}", "\u{7f}"] {
             assert!(
-                head_bytes(303, &h("Location", bad), Length::Known(0), true, false).is_none(),
+                head_bytes(
+                    303,
+                    &h("Location", bad),
+                    Length::Known(0),
+                    true,
+                    Connection::Implied
+                )
+                .is_none(),
                 "{bad:?}"
             );
         }
-        assert!(head_bytes(200, &h("Bad Name", "x"), Length::Known(0), true, false).is_none());
-        assert!(head_bytes(200, &h("", "x"), Length::Known(0), true, false).is_none());
-        assert!(head_bytes(200, &h("X-Ok", "a\tb c"), Length::Known(0), true, false).is_some());
+        assert!(head_bytes(
+            200,
+            &h("Bad Name", "x"),
+            Length::Known(0),
+            true,
+            Connection::Implied
+        )
+        .is_none());
+        assert!(head_bytes(
+            200,
+            &h("", "x"),
+            Length::Known(0),
+            true,
+            Connection::Implied
+        )
+        .is_none());
+        assert!(head_bytes(
+            200,
+            &h("X-Ok", "a\tb c"),
+            Length::Known(0),
+            true,
+            Connection::Implied
+        )
+        .is_some());
     }
 
     #[test]
@@ -199,9 +255,10 @@ mod tests {
             ("Content-Length".to_string(), "999".to_string()),
             ("Connection".to_string(), "keep-alive".to_string()),
         ];
-        let head =
-            String::from_utf8(head_bytes(200, &headers, Length::Known(3), true, true).unwrap())
-                .unwrap();
+        let head = String::from_utf8(
+            head_bytes(200, &headers, Length::Known(3), true, Connection::Close).unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             head,
             "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n"

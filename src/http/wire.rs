@@ -19,6 +19,8 @@ pub struct Wire {
     pub(super) io: Box<dyn Transport>,
     /// `None` for an in-memory wire (tests, fuzzing): no timeouts then.
     socket: Option<TcpStream>,
+    /// The longest any one read may stall (`io_timeout`), deadlines or not.
+    stall: Option<Duration>,
     buf: Vec<u8>,
     start: usize,
     end: usize,
@@ -29,6 +31,7 @@ impl Wire {
         Wire {
             io,
             socket,
+            stall: None,
             buf: Vec::new(),
             start: 0,
             end: 0,
@@ -126,14 +129,20 @@ impl Wire {
         }
     }
 
-    /// Sets the socket's read timeout to what is left until `deadline`;
-    /// `TimedOut` once it has passed.
+    /// Sets the socket's read timeout to what is left until `deadline`, but
+    /// never longer than one read may stall; `TimedOut` once it has passed.
     pub fn read_until(&mut self, deadline: Instant) -> io::Result<()> {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
         }
-        self.set_read_timeout(left)
+        self.set_read_timeout(self.stall.map_or(left, |s| s.min(left)))
+    }
+
+    /// The longest one read may stall from now on (also set as the read timeout).
+    pub fn set_stall(&mut self, stall: Duration) -> io::Result<()> {
+        self.stall = Some(stall);
+        self.set_read_timeout(stall)
     }
 
     pub fn set_read_timeout(&self, timeout: Duration) -> io::Result<()> {

@@ -99,7 +99,12 @@ impl Conn {
                 assert!(self.buf.len() <= MAX_RESPONSE, "an endless response");
                 true
             }
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 panic!("no answer within {TIMEOUT:?}: the server hangs")
             }
             Err(_) => false,
@@ -199,7 +204,10 @@ impl Conn {
                 Ok(0) => return true,
                 Ok(_) => {}
                 Err(e)
-                    if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) =>
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
                 {
                     return false
                 }

@@ -7,6 +7,7 @@
 
 use super::error::{Error, Result};
 use super::paths;
+use super::response::Page;
 use super::session::Session;
 use super::views::model::Layout;
 use crate::http::{BodyError, Exchange, Method};
@@ -18,6 +19,31 @@ use std::time::{Duration, Instant};
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
 /// A whole form must arrive within this, however slowly it trickles.
 pub const FORM_DEADLINE: Duration = Duration::from_secs(20);
+
+/// What a handler produced.
+pub enum Reply {
+    /// A response in memory, to send.
+    Page(Page),
+    /// The handler streamed its response itself (a download).
+    Sent,
+}
+
+impl From<Page> for Reply {
+    fn from(p: Page) -> Self {
+        Reply::Page(p)
+    }
+}
+
+/// Which folder an error page's "back" link leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Back {
+    /// The session's home (or the login page).
+    Home,
+    /// The folder the route names (`/mkdir/<dir>/`, `/upload/<dir>/`).
+    Dir,
+    /// The folder holding what the route names (`/rename/<path>`).
+    Parent,
+}
 
 /// Facts about the request every handler may need.
 #[derive(Clone)]

@@ -5,11 +5,11 @@
 //! "back" link leads to the folder the action was about. Also the pages for
 //! a stopping server and for a handler that panicked.
 
-use super::context::{wants_json, Ctx};
+use super::context::{wants_json, Back, Ctx, Reply};
 use super::error::Error;
+use super::json::Object;
 use super::paths;
-use super::response::{self, json_string, Page};
-use super::routes::{Back, Reply};
+use super::response::{self, Page};
 use super::views::model::{ErrorPage, Layout};
 use super::views::pages;
 use crate::http::{Exchange, Method};
@@ -53,13 +53,11 @@ pub fn error_reply(ctx: &Ctx, back: Back, err: Error) -> Reply {
 }
 
 fn json_error(err: &Error) -> Page {
-    let details: Vec<String> = err.details().iter().map(|d| json_string(d)).collect();
-    let mut body = format!("{{\"error\":{}", json_string(&err.to_string()));
-    if !details.is_empty() {
-        body.push_str(&format!(",\"details\":[{}]", details.join(",")));
+    let mut body = Object::new().str("error", &err.to_string());
+    if !err.details().is_empty() {
+        body = body.strs("details", err.details().iter().map(String::as_str));
     }
-    body.push('}');
-    response::json(err.status(), body)
+    response::json(err.status(), body.finish())
 }
 
 fn extra_headers(page: Page, err: &Error) -> Page {

@@ -7,29 +7,25 @@
 //! details here: handlers use `crate::ftp` through the pool. Stopping
 //! gracefully is in `shutdown`.
 
-pub mod assets;
-mod browse;
+mod assets;
 mod context;
-mod download;
-pub mod error;
+mod error;
 mod fail;
 mod format;
 mod gate;
-mod login;
-mod manage;
-pub mod multipart;
-pub mod paths;
+mod handlers;
+mod json;
+pub(crate) mod multipart;
+mod paths;
 mod pipe;
-pub mod pool;
-pub mod response;
+mod response;
 mod routes;
-pub mod session;
+mod session;
 pub mod shutdown;
 mod sorting;
 mod throttle;
 mod tree;
-mod upload;
-pub mod views;
+mod views;
 
 use crate::config::Config;
 use crate::http::{self, Exchange};
@@ -134,7 +130,7 @@ impl http::Handler for Web {
 fn handle_with(
     app: &App,
     ex: &mut Exchange<'_>,
-    route: impl FnOnce(&App, &mut Exchange<'_>) -> routes::Reply,
+    route: impl FnOnce(&App, &mut Exchange<'_>) -> context::Reply,
 ) {
     let started = Instant::now();
     let method = ex.method().as_str().to_string();
@@ -148,14 +144,14 @@ fn handle_with(
         return;
     };
     match catch_unwind(AssertUnwindSafe(|| route(app, ex))) {
-        Ok(routes::Reply::Page(page)) => {
+        Ok(context::Reply::Page(page)) => {
             // Once transfers are being cut the stop waits only for their cleanup.
             if app.shutdown.aborting() {
                 drop(busy);
             }
             send(ex, page);
         }
-        Ok(routes::Reply::Sent) => {}
+        Ok(context::Reply::Sent) => {}
         Err(_) => {
             log_error!("a handler panicked: {method} {path}");
             if ex.responded() {

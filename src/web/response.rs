@@ -81,43 +81,9 @@ pub fn secure(mut page: Page) -> Page {
     page
 }
 
-/// Escapes a string as a JSON string literal (with quotes).
-pub fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // `<` escaped too, so JSON shown by a browser can never form a tag.
-            c if (c as u32) < 0x20 || c == '<' || c == '>' || c == '&' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `{"error": "..."}`.
-pub fn json_error(status: u16, message: &str) -> Page {
-    json(status, format!("{{\"error\":{}}}", json_string(message)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(json_string("a\"b\\c\n<x>"), r#""a\"b\\c\n\u003cx\u003e""#);
-        assert_eq!(json_string("é✓"), "\"é✓\"");
-        assert_eq!(json_string("\u{1}"), r#""\u0001""#);
-    }
 
     #[test]
     fn leaves_out_header_values_with_crlf_or_non_ascii() {

@@ -4,43 +4,19 @@
 //! to). The router decodes the FTP path after a route's prefix once, finds
 //! the session, and turns a handler's error into its response (`fail`).
 
-use super::context::{cookie, wants_json, Ctx};
+use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
-use super::response::{self, Page};
+use super::handlers::{browse, download, login, manage, upload};
+use super::response;
 use super::session::COOKIE;
-use super::{assets, browse, download, login, manage, paths, upload, App};
+use super::{assets, paths, App};
 use crate::http::{Exchange, Method};
 
 pub use super::fail::{internal_error_page, stopping_page};
 
-/// What a handler produced.
-pub enum Reply {
-    /// A response in memory, to send.
-    Page(Page),
-    /// The handler streamed its response itself (a download).
-    Sent,
-}
-
-impl From<Page> for Reply {
-    fn from(p: Page) -> Self {
-        Reply::Page(p)
-    }
-}
-
 /// A handler: the app, the exchange (body, streaming) and the context.
 type Handler = fn(&App, &mut Exchange<'_>, &Ctx) -> Result<Reply>;
-
-/// Which folder an error page's "back" link leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Back {
-    /// The session's home (or the login page).
-    Home,
-    /// The folder the route names (`/mkdir/<dir>/`, `/upload/<dir>/`).
-    Dir,
-    /// The folder holding what the route names (`/rename/<path>`).
-    Parent,
-}
 
 /// A route: `Get` also answers HEAD. A prefix ending in `/` takes the rest
 /// of the path as an FTP path; any other is matched exactly.

@@ -22,7 +22,7 @@ mod search;
 mod test_support;
 
 pub use headers::{boundary, PartHeaders};
-pub use reader::{Multipart, PartReader};
+pub use reader::Multipart;
 
 use std::fmt;
 use std::io;

@@ -9,8 +9,6 @@ pub mod model;
 pub mod pages;
 mod parts;
 
-pub use pages::{browse, confirm_delete, error, login, rename};
-
 #[cfg(test)]
 mod tests {
     use super::model::*;

@@ -4,12 +4,16 @@
 //! The browser holds only `id.hmac` (256 random bits, HMAC-SHA256 with a key
 //! made at start); host, user and password stay here and are wiped on logout.
 
-use super::pool::Pool;
-use super::views::model::Flash;
+mod credentials;
+mod pool;
+
+pub use credentials::{Credentials, Secret};
+pub use pool::{Lease, Pool};
+
+use crate::web::views::model::Flash;
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use std::collections::HashMap;
-use std::fmt;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -18,43 +22,6 @@ use std::time::{Duration, Instant};
 pub const COOKIE: &str = "ftpgate_session";
 /// Name of the login form's CSRF cookie (double-submit, signed).
 pub const LOGIN_COOKIE: &str = "ftpgate_login";
-
-/// A password that never prints and is zeroed when dropped.
-pub struct Secret(Vec<u8>);
-
-impl Secret {
-    /// Wraps the bytes.
-    pub fn new(bytes: Vec<u8>) -> Self {
-        Secret(bytes)
-    }
-    /// The bytes, for the FTP PASS command only.
-    pub fn expose(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        self.0.iter_mut().for_each(|b| *b = 0);
-        // Keeps the zeroing from being optimised away as a dead store.
-        std::hint::black_box(&self.0);
-    }
-}
-
-/// Where and as whom a session logs in.
-#[derive(Debug)]
-pub struct Credentials {
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    pub password: Secret,
-}
 
 /// One logged-in browser.
 #[derive(Debug)]

@@ -9,19 +9,20 @@
 //! non-empty folder is only removed when asked for, after a confirmation
 //! that says how much goes.
 
-use super::context::{check_csrf, read_form, Ctx};
-use super::error::{Error, Result};
-use super::format::count;
-use super::paths::{self, field};
-use super::response::{self, json_string, Page};
-use super::routes::Reply;
-use super::session::Session;
-use super::tree::{self, Count};
-use super::views::model::{DeleteConfirm, EntryKind, Flash, FlashKind, RenameForm};
-use super::views::pages;
-use super::App;
 use crate::ftp::{Client, Entry, Kind};
 use crate::http::Exchange;
+use crate::web::context::Reply;
+use crate::web::context::{check_csrf, read_form, Ctx};
+use crate::web::error::{Error, Result};
+use crate::web::format::count;
+use crate::web::json::Object;
+use crate::web::paths::{self, field};
+use crate::web::response::{self, Page};
+use crate::web::session::Session;
+use crate::web::tree::{self, Count};
+use crate::web::views::model::{DeleteConfirm, EntryKind, Flash, FlashKind, RenameForm};
+use crate::web::views::pages;
+use crate::web::App;
 
 /// `POST /mkdir/<dir>/` with `name`.
 pub fn mkdir(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
@@ -42,7 +43,7 @@ pub fn mkdir(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         c.mkd(&target).map_err(Error::Refused)
     })?;
     let message = format!("Created folder “{}”", shown(name));
-    Ok(done(ctx, session, &dir, &target, message, "").into())
+    Ok(done(ctx, session, &dir, &target, message, None).into())
 }
 
 /// `GET /rename/<path>`: the rename form.
@@ -99,7 +100,7 @@ pub fn rename(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     } else {
         format!("Moved “{}” to {}", shown(&name), shown(&dest))
     };
-    Ok(done(ctx, session, &dir, &dest, message, "").into())
+    Ok(done(ctx, session, &dir, &dest, message, None).into())
 }
 
 /// Longest `to` path accepted (its last part is a name, checked as such).
@@ -142,16 +143,14 @@ pub fn delete_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let (dir, name) = paths::split(&path);
     let kind = entry_kind(&entry.kind);
     if ctx.json {
-        let body = format!(
-            "{{\"path\":{},\"name\":{},\"type\":\"{}\",\"empty\":{},\"files\":{},\"folders\":{}}}",
-            json_string(&shown(&path)),
-            json_string(&shown(&name)),
-            kind.as_str(),
-            inside == Count::default(),
-            inside.files,
-            inside.folders
-        );
-        return Ok(response::json(200, body).into());
+        let body = Object::new()
+            .str("path", &shown(&path))
+            .str("name", &shown(&name))
+            .str("type", kind.as_str())
+            .bool("empty", inside == Count::default())
+            .num("files", inside.files as u64)
+            .num("folders", inside.folders as u64);
+        return Ok(response::json(200, body.finish()).into());
     }
     let confirm = DeleteConfirm {
         name: shown(&name),
@@ -178,12 +177,12 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let recursive = matches!(field(&form, "recursive"), Some(b"1" | b"on"));
     let (dir, name) = paths::split(&path);
     let name = shown(&name);
-    let (message, extra) = session.pool.run(|c| {
+    let (message, removed) = session.pool.run(|c| {
         let entry = existing(c, &path)?;
         if entry.kind != Kind::Dir {
             // Files, and links: the link goes, never what it points to.
             c.dele(&path).map_err(Error::Refused)?;
-            return Ok((format!("Deleted “{name}”"), String::new()));
+            return Ok((format!("Deleted “{name}”"), None));
         }
         if !recursive {
             if !c.list(&path)?.is_empty() {
@@ -193,7 +192,7 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
                 )));
             }
             c.rmd(&path).map_err(Error::Refused)?;
-            return Ok((format!("Deleted folder “{name}”"), String::new()));
+            return Ok((format!("Deleted folder “{name}”"), None));
         }
         let report = tree::delete(c, &path);
         let Count { files, folders } = report.removed;
@@ -210,10 +209,10 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         }
         Ok((
             format!("Deleted folder “{name}” and everything in it ({what})"),
-            format!(",\"files\":{files},\"folders\":{folders}"),
+            Some(report.removed),
         ))
     })?;
-    Ok(done(ctx, session, &dir, &path, message, &extra).into())
+    Ok(done(ctx, session, &dir, &path, message, removed).into())
 }
 
 /// The decoded path of a rename or delete; the top folder is refused.
@@ -259,7 +258,7 @@ fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
     Ok(None)
 }
 
-/// Success: JSON `{"message", "path", ...extra}`, or 303 back to `dir` with
+/// Success: JSON `{"message", "path"[, "files", "folders"]}`, or 303 back to `dir` with
 /// the message as a flash.
 fn done(
     ctx: &Ctx,
@@ -267,17 +266,18 @@ fn done(
     dir: &[u8],
     path: &[u8],
     message: String,
-    extra: &str,
+    removed: Option<Count>,
 ) -> Page {
     if ctx.json {
-        return response::json(
-            200,
-            format!(
-                "{{\"message\":{},\"path\":{}{extra}}}",
-                json_string(&message),
-                json_string(&shown(path))
-            ),
-        );
+        let mut body = Object::new()
+            .str("message", &message)
+            .str("path", &shown(path));
+        if let Some(Count { files, folders }) = removed {
+            body = body
+                .num("files", files as u64)
+                .num("folders", folders as u64);
+        }
+        return response::json(200, body.finish());
     }
     session.set_flash(Flash {
         kind: FlashKind::Success,

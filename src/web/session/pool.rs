@@ -7,10 +7,10 @@
 //! by the one retry path, [`Pool::retry`]. The pool owns the credentials and
 //! the FTP settings it connects with. No lock is held across network I/O.
 
-use super::error::{Error, Result};
-use super::session::{lock, Credentials};
+use super::{lock, Credentials};
 use crate::ftp::{self, Client};
 use crate::log_debug;
+use crate::web::error::{Error, Result};
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;

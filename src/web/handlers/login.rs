@@ -4,20 +4,20 @@
 //! session yet), the FTP login behind it, and logout. Failures say in plain
 //! words what went wrong and keep what was typed, except the password.
 
-use super::context::{check_csrf, cookie, read_form, Ctx};
-use super::error::{Error, Result};
-use super::paths::{self, field};
-use super::pool::Pool;
-use super::response::{self, Page};
-use super::routes::Reply;
-use super::session::{Credentials, Full, Secret, COOKIE, LOGIN_COOKIE};
-use super::views::model::{Flash, FlashKind, Layout, LoginForm};
-use super::views::pages;
-use super::App;
 use crate::config::check_host;
 use crate::config::AllowList;
 use crate::ftp;
 use crate::http::Exchange;
+use crate::web::context::Reply;
+use crate::web::context::{check_csrf, cookie, read_form, Ctx};
+use crate::web::error::{Error, Result};
+use crate::web::paths::{self, field};
+use crate::web::response::{self, Page};
+use crate::web::session::Pool;
+use crate::web::session::{Credentials, Full, Secret, COOKIE, LOGIN_COOKIE};
+use crate::web::views::model::{Flash, FlashKind, Layout, LoginForm};
+use crate::web::views::pages;
+use crate::web::App;
 use std::time::Instant;
 
 /// Attributes of every cookie we set.

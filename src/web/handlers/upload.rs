@@ -6,19 +6,20 @@
 //! failed or abandoned upload deletes the temporary file and leaves any
 //! existing file untouched.
 
-use super::context::Ctx;
-use super::error::{Error, Result};
-use super::multipart::{self, Multipart};
-use super::paths;
-use super::pipe::{pipe, Failure};
-use super::pool::Lease;
-use super::response::{self, json_string, Page};
-use super::routes::Reply;
-use super::session::{hex, Session};
-use super::views::model::{Flash, FlashKind};
-use super::App;
 use crate::ftp;
 use crate::http::Exchange;
+use crate::web::context::Ctx;
+use crate::web::context::Reply;
+use crate::web::error::{Error, Result};
+use crate::web::json::Object;
+use crate::web::multipart::{self, Multipart};
+use crate::web::paths;
+use crate::web::pipe::{pipe, Failure};
+use crate::web::response::{self, Page};
+use crate::web::session::Lease;
+use crate::web::session::{hex, Session};
+use crate::web::views::model::{Flash, FlashKind};
+use crate::web::App;
 use std::io::{Read, Write};
 
 /// Prefix of temporary upload names (hidden on Unix servers).
@@ -119,11 +120,8 @@ fn finish(
         return Err(Error::Conflict(msg));
     }
     if ctx.json {
-        let names: Vec<String> = stored.iter().map(|n| json_string(n)).collect();
-        return Ok(response::json(
-            200,
-            format!("{{\"uploaded\":[{}]}}", names.join(",")),
-        ));
+        let body = Object::new().strs("uploaded", stored.iter().map(String::as_str));
+        return Ok(response::json(200, body.finish()));
     }
     let text = match stored.len() {
         1 => format!("Uploaded {}", stored[0]),

@@ -4,18 +4,19 @@
 //! connection, sorted and filtered as the query asks (`sorting`), and
 //! renders it as a page or, for scripts, as JSON.
 
-use super::context::Ctx;
-use super::error::{Error, Result};
-use super::format::{exact_size, human_size, iso_time, relative_time, short_time};
-use super::paths;
-use super::response::{self, json_string};
-use super::routes::Reply;
-use super::sorting::{Key, View};
-use super::views::model::{Crumb, EntryKind, EntryView, Icon, Listing, SortHeader};
-use super::views::pages;
-use super::App;
 use crate::ftp::{Entry, Kind};
 use crate::http::Exchange;
+use crate::web::context::Ctx;
+use crate::web::context::Reply;
+use crate::web::error::{Error, Result};
+use crate::web::format::{exact_size, human_size, iso_time, relative_time, short_time};
+use crate::web::json::Object;
+use crate::web::paths;
+use crate::web::response;
+use crate::web::sorting::{Key, View};
+use crate::web::views::model::{Crumb, EntryKind, EntryView, Icon, Listing, SortHeader};
+use crate::web::views::pages;
+use crate::web::App;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// `GET /browse/<path>/`.
@@ -193,7 +194,7 @@ fn icon(kind: EntryKind, name: &[u8]) -> Icon {
 }
 
 fn to_json(dir: &[u8], entries: &[Entry], csrf: &str) -> String {
-    let items: Vec<String> = entries
+    let items: Vec<Object> = entries
         .iter()
         .map(|e| {
             let kind = match e.kind {
@@ -207,22 +208,19 @@ fn to_json(dir: &[u8], entries: &[Entry], csrf: &str) -> String {
                 Kind::Dir => paths::browse_url(&path),
                 _ => paths::download_url(&path),
             };
-            format!(
-                "{{\"name\":{},\"type\":\"{kind}\",\"size\":{},\"modified\":{},\"href\":{}}}",
-                json_string(&String::from_utf8_lossy(&e.name)),
-                e.size.map_or("null".into(), |s| s.to_string()),
-                e.modified
-                    .map_or("null".into(), |m| json_string(&iso_time(m))),
-                json_string(&href),
-            )
+            Object::new()
+                .str("name", &String::from_utf8_lossy(&e.name))
+                .str("type", kind)
+                .opt("size", e.size, |o, k, s| o.num(k, s))
+                .opt("modified", e.modified, |o, k, m| o.str(k, &iso_time(m)))
+                .str("href", &href)
         })
         .collect();
-    format!(
-        "{{\"path\":{},\"entries\":[{}],\"csrf\":{}}}",
-        json_string(&String::from_utf8_lossy(dir)),
-        items.join(","),
-        json_string(csrf)
-    )
+    Object::new()
+        .str("path", &String::from_utf8_lossy(dir))
+        .objects("entries", items)
+        .str("csrf", csrf)
+        .finish()
 }
 
 #[cfg(test)]

@@ -6,16 +6,16 @@
 //! the body stops short; without one the chunked body never gets its last
 //! chunk (`http::BodyWriter` only ends cleanly when it was finished).
 
-use super::context::Ctx;
-use super::error::{Error, Result};
-use super::paths;
-use super::pipe::{pipe, Failure};
-use super::response::{self, SECURITY_HEADERS};
-use super::routes::Reply;
-use super::App;
 use crate::ftp::{self, Client, Download};
 use crate::http::{BodyWriter, Exchange, Length};
 use crate::log_debug;
+use crate::web::context::Ctx;
+use crate::web::context::Reply;
+use crate::web::error::{Error, Result};
+use crate::web::paths;
+use crate::web::pipe::{pipe, Failure};
+use crate::web::response::{self, SECURITY_HEADERS};
+use crate::web::App;
 use std::io::{Read, Write};
 
 /// A parsed `Range: bytes=` request (one range only; others get the whole file).

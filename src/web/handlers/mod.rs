@@ -1,0 +1,11 @@
+//! # Handlers
+//!
+//! One file per route family; each handler takes the app, the exchange and
+//! the request context and returns a [`Reply`](super::context::Reply). The
+//! route table (`routes.rs`) is the only caller.
+
+pub mod browse;
+pub mod download;
+pub mod login;
+pub mod manage;
+pub mod upload;

@@ -45,6 +45,10 @@ need_pkgs=()
 command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu)
 command -v arm-linux-gnueabihf-gcc >/dev/null || need_pkgs+=(gcc-arm-linux-gnueabihf)
 { command -v qemu-aarch64-static && command -v qemu-arm-static; } >/dev/null || need_pkgs+=(qemu-user-static)
+# The cross gcc only recommends its C library headers, and --no-install-recommends
+# skips them; ring's C code needs them (bits/libc-header-start.h).
+[[ -f /usr/aarch64-linux-gnu/include/stdio.h ]] || need_pkgs+=(libc6-dev-arm64-cross)
+[[ -f /usr/arm-linux-gnueabihf/include/stdio.h ]] || need_pkgs+=(libc6-dev-armhf-cross)
 command -v file >/dev/null || need_pkgs+=(file)
 command -v curl >/dev/null || need_pkgs+=(curl ca-certificates)
 if ((${#need_pkgs[@]})); then

@@ -78,6 +78,8 @@ fn permission_denied_listing_is_403_with_the_server_text() {
 fn disk_full_upload_deletes_the_temporary_file() {
     let mut steps = web_login(&["MLSD", "SIZE"]);
     steps.extend([
+        expect("CWD /f.txt"),
+        send("550 No such file\r\n"),
         expect("SIZE /f.txt"),
         send("550 No such file\r\n"),
         expect("EPSV"),

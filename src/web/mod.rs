@@ -18,6 +18,8 @@ mod json;
 pub(crate) mod multipart;
 mod paths;
 mod pipe;
+mod probe;
+mod replace;
 mod response;
 mod routes;
 mod session;

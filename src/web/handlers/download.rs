@@ -14,6 +14,7 @@ use crate::web::context::Reply;
 use crate::web::error::{Error, Result};
 use crate::web::paths;
 use crate::web::pipe::{pipe, Failure};
+use crate::web::probe;
 use crate::web::response::{self, SECURITY_HEADERS};
 use crate::web::App;
 use std::io::{Read, Write};
@@ -98,11 +99,8 @@ struct Shape {
 }
 
 fn prepare(client: &mut Client, path: &[u8], range: Option<Range>) -> Result<Shape> {
-    let total = match client.size(path) {
-        Ok(size) => Some(size),
-        Err(ftp::Error::Reply { reply, .. }) if reply.is(ftp::codes::NOT_IMPLEMENTED) => None,
-        Err(e) => return Err(e.into()),
-    };
+    // Without SIZE, the listing's size still gives a length and ranges.
+    let total = probe::size(client, path)?;
     let Some(total) = total else {
         return Ok(Shape {
             status: 200,
@@ -198,9 +196,15 @@ fn stream(
         Err(e) => return log_debug!("browser went away before the download began: {e}"),
     };
     let limit = shape.len.unwrap_or(u64::MAX);
+    // A body that reaches the end of the file keeps its last byte back until
+    // the data connection ended right there and the server confirmed the
+    // transfer: a server that sends more, or less, than SIZE said never gets
+    // a download that looks complete.
+    let to_end = shape.len.is_none() || shape.start + limit == shape.total.unwrap_or(u64::MAX);
+    let hold = u64::from(shape.len.is_some() && to_end && limit > 0);
     let abort = app.shutdown.abort_flag();
     let copied = pipe(
-        &mut (&mut download).take(limit),
+        &mut (&mut download).take(limit - hold),
         |chunk| body.write_all(chunk),
         abort,
     );
@@ -225,16 +229,27 @@ fn stream(
             );
         }
     };
-    if sent < limit && shape.len.is_some() {
+    if sent < limit - hold && shape.len.is_some() {
         return crate::log_warn!(
             "download of {:?} ended after {sent} of {limit} bytes",
             lossy(path)
         );
     }
+    let mut last = [0u8; 1];
+    if hold == 1 {
+        if let Err(e) = download.read_exact(&mut last) {
+            return crate::log_warn!("download of {:?} ended one byte short: {e}", lossy(path));
+        }
+    }
     // A range that stops before the end leaves the rest unread: dropping aborts.
-    if shape.start + sent == shape.total.unwrap_or(u64::MAX) || shape.len.is_none() {
+    if to_end {
         if let Err(e) = download.finish() {
             return crate::log_warn!("download of {:?}: {e}", lossy(path));
+        }
+    }
+    if hold == 1 {
+        if let Err(e) = body.write_all(&last) {
+            return log_debug!("browser went away before the last byte: {e}");
         }
     }
     finish(body, path);

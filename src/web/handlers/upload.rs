@@ -15,6 +15,8 @@ use crate::web::json::Object;
 use crate::web::multipart::{self, Multipart};
 use crate::web::paths;
 use crate::web::pipe::{pipe, Failure};
+use crate::web::probe::{self, Found};
+use crate::web::replace;
 use crate::web::response::{self, Page};
 use crate::web::session::Lease;
 use crate::web::session::{hex, Session};
@@ -155,16 +157,23 @@ fn store(
     part: &mut dyn Read,
 ) -> Result<Outcome> {
     let target = paths::join(dir, name);
-    let exists = lease.size(&target).is_ok();
+    let exists = match probe::find(lease, &target)? {
+        Found::Missing => false,
+        Found::File(_) => true,
+        Found::Dir => {
+            return Err(Error::Conflict(format!(
+                "There is a folder named “{}” here; a file can't take its name.",
+                String::from_utf8_lossy(name)
+            )))
+        }
+    };
     if exists && !overwrite {
         return Ok(Outcome::Exists);
     }
-    let temp = paths::join(
-        dir,
-        format!("{TEMP_PREFIX}{}", hex(&app.sessions.random::<8>())).as_bytes(),
-    );
-    let result =
-        transfer(app, lease, &temp, part).and_then(|_| place(lease, &temp, &target, exists));
+    let tag = hex(&app.sessions.random::<8>());
+    let temp = paths::join(dir, format!("{TEMP_PREFIX}{tag}").as_bytes());
+    let result = transfer(app, lease, &temp, part)
+        .and_then(|_| replace::put_in_place(lease, &temp, &target, exists, &tag));
     if let Err(e) = &result {
         crate::log_warn!(
             "upload to {:?} failed: {e}",
@@ -192,19 +201,6 @@ fn transfer(app: &App, client: &mut ftp::Client, temp: &[u8], part: &mut dyn Rea
     }
     upload.finish()?;
     Ok(())
-}
-
-/// Renames the finished temporary file to its real name. Servers that refuse
-/// to rename over an existing file get DELE first (only when replacing).
-fn place(client: &mut ftp::Client, temp: &[u8], target: &[u8], replacing: bool) -> Result<()> {
-    match client.rename(temp, target) {
-        Ok(()) => Ok(()),
-        Err(e) if replacing && e.code().is_some_and(|c| c >= 500) => {
-            client.dele(target)?;
-            Ok(client.rename(temp, target)?)
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// Deletes a temporary file, on a fresh connection if the old one broke.

@@ -40,6 +40,18 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let reloader = running.reloader();
+    let hangup = ftpgate::signals::on_hangup(move || {
+        if let Err(e) = reloader.reload() {
+            ftpgate::log_error!(
+                "SIGHUP: the HTTPS certificate was not reloaded (the old one stays): {e}"
+            );
+        }
+    });
+    if let Err(e) = hangup {
+        eprintln!("ftpgate: cannot handle SIGHUP: {e}");
+        std::process::exit(1);
+    }
     let stopper = running.stopper();
     if let Err(e) = signals.forward(move |name| stopper.request(name)) {
         eprintln!("ftpgate: cannot handle signals: {e}");

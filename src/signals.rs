@@ -7,7 +7,7 @@
 //! the pipe turns that into an ordinary call. A second signal while stopping
 //! ends the process at once, for a person who will not wait for the grace.
 
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::flag;
 use signal_hook::low_level::pipe;
 use std::io::{self, PipeReader, Read};
@@ -67,6 +67,26 @@ impl Signals {
 }
 
 /// The name of a signal this module handles.
+/// Calls `on_hangup` on a thread of its own each time SIGHUP arrives (the
+/// HTTPS certificate reload), for as long as the process runs.
+pub fn on_hangup(on_hangup: impl Fn() + Send + 'static) -> io::Result<()> {
+    let (mut reader, writer) = io::pipe()?;
+    pipe::register(SIGHUP, writer)?;
+    std::thread::Builder::new()
+        .name("sighup".into())
+        .spawn(move || {
+            let mut byte = [0u8; 1];
+            loop {
+                match reader.read(&mut byte) {
+                    Ok(1) => on_hangup(),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    _ => return,
+                }
+            }
+        })?;
+    Ok(())
+}
+
 fn name(signal: i32) -> &'static str {
     match signal {
         SIGTERM => "SIGTERM",

@@ -10,6 +10,7 @@ use crate::ftp;
 use crate::logging::Level;
 pub use allow::AllowList;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Everything the appliance needs to run.
@@ -41,6 +42,12 @@ pub struct Config {
     pub locked_host: Option<(String, u16)>,
     /// `--ftp-allow`: the only FTP servers that may be reached.
     pub ftp_allow: Option<AllowList>,
+    /// HTTPS: certificate and key files (PEM), or made once in `state_dir`.
+    pub tls: Option<TlsFiles>,
+    /// Where ftpgate may keep state (the self-signed certificate); without it nothing is written.
+    pub state_dir: Option<PathBuf>,
+    /// A plain-HTTP listener that only redirects to HTTPS.
+    pub http_redirect: Option<SocketAddr>,
     /// `--log`, applied by `main` (parsing changes nothing global).
     pub log_level: Option<Level>,
     /// Prefills the login form (the demo uses it).
@@ -59,6 +66,15 @@ impl Config {
             ..crate::http::Config::default()
         }
     }
+}
+
+/// Where the HTTPS certificate comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsFiles {
+    /// `--tls-cert FILE --tls-key FILE`.
+    Files { cert: PathBuf, key: PathBuf },
+    /// `--tls-self-signed`: made once in the state directory.
+    SelfSigned,
 }
 
 /// Values shown in the login form before anyone typed.
@@ -85,6 +101,9 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(30),
             locked_host: None,
             ftp_allow: None,
+            tls: None,
+            state_dir: None,
+            http_redirect: None,
             log_level: None,
             prefill: None,
         }
@@ -125,6 +144,15 @@ Options (each also read from the environment variable shown):
                                                                 [FTPGATE_WORKERS, 16]
   --shutdown-grace S        seconds running transfers may go on after SIGTERM or
                             SIGINT before they are cut          [FTPGATE_SHUTDOWN_GRACE, 30]
+  --tls-cert FILE           HTTPS with this PEM certificate chain (with --tls-key;
+                            SIGHUP reloads both)                [FTPGATE_TLS_CERT]
+  --tls-key FILE            its PEM private key                 [FTPGATE_TLS_KEY]
+  --tls-self-signed         HTTPS with a certificate made once in --state-dir; its
+                            fingerprint is printed at start     [FTPGATE_TLS_SELF_SIGNED=1]
+  --state-dir DIR           where ftpgate keeps state (the self-signed certificate)
+                                                                [FTPGATE_STATE_DIR]
+  --http-redirect ADDR      also listen for plain HTTP here, only to redirect to HTTPS
+                                                                [FTPGATE_HTTP_REDIRECT]
   --log LEVEL               error, warn, info or debug          [FTPGATE_LOG, info]
   -h, --help                this text
   -V, --version             the version
@@ -139,7 +167,7 @@ pub enum Action {
 }
 
 /// Settings names, in flag form, with their environment variables.
-const SETTINGS: [(&str, &str); 16] = [
+const SETTINGS: [(&str, &str); 21] = [
     ("--listen", "FTPGATE_LISTEN"),
     ("--ftp-host", "FTPGATE_FTP_HOST"),
     ("--ftp-connect-timeout", "FTPGATE_FTP_CONNECT_TIMEOUT"),
@@ -155,6 +183,11 @@ const SETTINGS: [(&str, &str); 16] = [
     ("--max-http-connections", "FTPGATE_MAX_HTTP_CONNECTIONS"),
     ("--max-http-per-ip", "FTPGATE_MAX_HTTP_PER_IP"),
     ("--shutdown-grace", "FTPGATE_SHUTDOWN_GRACE"),
+    ("--tls-cert", "FTPGATE_TLS_CERT"),
+    ("--tls-key", "FTPGATE_TLS_KEY"),
+    ("--tls-self-signed", "FTPGATE_TLS_SELF_SIGNED"),
+    ("--state-dir", "FTPGATE_STATE_DIR"),
+    ("--http-redirect", "FTPGATE_HTTP_REDIRECT"),
     ("--log", "FTPGATE_LOG"),
 ];
 
@@ -180,6 +213,8 @@ pub fn parse(
         };
         let value = match inline {
             Some(v) => v,
+            // The one switch: no value follows it.
+            None if name == "--tls-self-signed" => "1".to_string(),
             None => args.next().ok_or_else(|| format!("{name} needs a value"))?,
         };
         given.push((name, value));
@@ -247,12 +282,49 @@ fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, St
     if let Some((src, v)) = lookup("--ftp-allow") {
         c.ftp_allow = Some(AllowList::parse(&v).map_err(|e| format!("{src}: {e}"))?);
     }
+    build_tls(lookup, &mut c)?;
     if let Some((src, v)) = lookup("--log") {
         let level = Level::parse(&v)
             .ok_or_else(|| format!("{src}: {v:?} is not error, warn, info or debug"))?;
         c.log_level = Some(level);
     }
     Ok(c)
+}
+
+fn build_tls(
+    lookup: &dyn Fn(&str) -> Option<(String, String)>,
+    c: &mut Config,
+) -> Result<(), String> {
+    c.state_dir = lookup("--state-dir").map(|(_, v)| PathBuf::from(v));
+    let cert = lookup("--tls-cert").map(|(_, v)| PathBuf::from(v));
+    let key = lookup("--tls-key").map(|(_, v)| PathBuf::from(v));
+    let self_signed = lookup("--tls-self-signed")
+        .is_some_and(|(_, v)| matches!(v.as_str(), "1" | "true" | "yes"));
+    c.tls = match (cert, key, self_signed) {
+        (None, None, false) => None,
+        (Some(cert), Some(key), false) => Some(TlsFiles::Files { cert, key }),
+        (None, None, true) if c.state_dir.is_some() => Some(TlsFiles::SelfSigned),
+        (None, None, true) => {
+            return Err("--tls-self-signed needs --state-dir to keep its certificate".into())
+        }
+        (_, _, true) => return Err("--tls-self-signed or --tls-cert/--tls-key, not both".into()),
+        _ => return Err("--tls-cert and --tls-key go together".into()),
+    };
+    if c.tls.is_some() && !cfg!(feature = "tls") {
+        return Err("this ftpgate was built without TLS (the \"tls\" feature)".into());
+    }
+    if let Some((src, v)) = lookup("--http-redirect") {
+        if c.tls.is_none() {
+            return Err(format!(
+                "{src} redirects to HTTPS: it needs --tls-cert or --tls-self-signed"
+            ));
+        }
+        c.http_redirect = Some(
+            v.parse()
+                .map_err(|_| format!("{src}: {v:?} is not an address:port"))?,
+        );
+    }
+    Ok(())
 }
 
 fn number(src: &str, v: &str, min: u64) -> Result<u64, String> {

@@ -20,7 +20,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
 /// Serves requests on `wire` until the client or the server ends the connection.
-pub(super) fn serve(mut wire: Wire, peer: SocketAddr, handler: &dyn Handler, shared: &Shared) {
+pub(super) fn serve(
+    mut wire: Wire,
+    peer: SocketAddr,
+    handler: &dyn Handler,
+    shared: &Shared,
+    secure: bool,
+) {
     let config = &shared.config;
     if wire.set_write_timeout(config.io_timeout).is_err() {
         return;
@@ -41,6 +47,7 @@ pub(super) fn serve(mut wire: Wire, peer: SocketAddr, handler: &dyn Handler, sha
             return;
         }
         let mut ex = Exchange::new(head, peer, &mut wire, shared.stopping());
+        ex.secure = secure;
         let handled = catch_unwind(AssertUnwindSafe(|| handler.handle(&mut ex)));
         if handled.is_err() {
             crate::log_error!(

@@ -31,6 +31,8 @@ pub enum Out {
 pub struct Exchange<'c> {
     pub head: Head,
     pub peer: SocketAddr,
+    /// The connection is HTTPS.
+    pub secure: bool,
     pub(super) wire: &'c mut Wire,
     pub(super) body: State,
     pub(super) continue_owed: bool,
@@ -50,6 +52,7 @@ impl<'c> Exchange<'c> {
             close: close || !head.keep_alive,
             head,
             peer,
+            secure: false,
             wire,
             out: Out::Pending,
             status: 0,

@@ -13,9 +13,13 @@ mod exchange;
 mod head;
 mod limits;
 mod response;
+#[cfg(feature = "tls")]
+pub mod selfsigned;
 mod server;
 #[cfg(test)]
 pub(crate) mod testing;
+#[cfg(feature = "tls")]
+mod tls;
 mod wire;
 
 pub use body::{parse_chunk_size, BodyError};
@@ -23,7 +27,9 @@ pub use exchange::{BodyWriter, Exchange};
 pub use head::{Framing, Head, HeadError, Method, Scanner};
 pub use limits::*;
 pub use response::{valid_header, Length, Response};
-pub use server::{bind, canonical, Server};
+pub use server::{bind, canonical, Options, Server};
+#[cfg(feature = "tls")]
+pub use tls::{fingerprint, Tls};
 
 /// Answers requests. Called on the connection's thread; it may block as long
 /// as it needs (a slow FTP server holds only this connection).

@@ -42,6 +42,9 @@ pub(super) struct Shared {
     short: AtomicBool,
     counts: Mutex<Counts>,
     freed: Condvar,
+    /// HTTPS: every connection starts with a TLS handshake.
+    #[cfg(feature = "tls")]
+    tls: Option<Arc<super::Tls>>,
 }
 
 #[derive(Default)]
@@ -111,8 +114,22 @@ impl Server {
         handler: Arc<dyn Handler>,
         on_fatal: Box<dyn Fn(&io::Error) + Send>,
     ) -> io::Result<Server> {
+        Server::start_with(listener, config, handler, on_fatal, Options::default())
+    }
+
+    /// [`Server::start`] with HTTPS when `options` has a certificate.
+    pub fn start_with(
+        listener: TcpListener,
+        config: Config,
+        handler: Arc<dyn Handler>,
+        on_fatal: Box<dyn Fn(&io::Error) + Send>,
+        options: Options,
+    ) -> io::Result<Server> {
+        let _ = &options;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
+            #[cfg(feature = "tls")]
+            tls: options.tls,
             max_connections: config.effective_max_connections(),
             config,
             stopping: AtomicBool::new(false),
@@ -222,12 +239,35 @@ fn admit(stream: TcpStream, peer: SocketAddr, shared: &Arc<Shared>, handler: &Ar
         .name("http-conn".into())
         .stack_size(THREAD_STACK)
         .spawn(move || {
-            let wire = Wire::new(Box::new(stream), Some(socket));
-            conn::serve(wire, peer, handler.as_ref(), &slot.shared);
+            let Some((wire, secure)) = wrap(&slot.shared, stream, socket) else {
+                return;
+            };
+            conn::serve(wire, peer, handler.as_ref(), &slot.shared, secure);
         });
     if let Err(e) = spawned {
         log_error!("cannot start a connection thread: {e}");
     }
+}
+
+/// The connection's stream: TLS after a handshake under the head deadline
+/// (`None` if it failed or stalled), or plain TCP. `true` when encrypted.
+fn wrap(shared: &Shared, stream: TcpStream, socket: TcpStream) -> Option<(Wire, bool)> {
+    #[cfg(feature = "tls")]
+    if let Some(tls) = &shared.tls {
+        let deadline = Instant::now() + shared.config.head_timeout;
+        let tls_stream = tls.accept(stream, deadline)?;
+        return Some((Wire::new(Box::new(tls_stream), Some(socket)), true));
+    }
+    let _ = shared;
+    Some((Wire::new(Box::new(stream), Some(socket)), false))
+}
+
+/// How the server is reached beyond plain HTTP.
+#[derive(Default, Clone)]
+pub struct Options {
+    /// HTTPS with this certificate.
+    #[cfg(feature = "tls")]
+    pub tls: Option<Arc<super::Tls>>,
 }
 
 /// Takes a place under the per-address and total caps. At the total cap it

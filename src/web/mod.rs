@@ -14,6 +14,8 @@ mod fail;
 mod format;
 mod gate;
 mod handlers;
+#[cfg(feature = "tls")]
+mod https;
 mod json;
 pub(crate) mod multipart;
 mod paths;
@@ -84,7 +86,11 @@ impl App {
 pub struct Running {
     pub addr: SocketAddr,
     server: http::Server,
+    /// The plain-HTTP listener that redirects to HTTPS.
+    redirect: Option<http::Server>,
     app: Arc<App>,
+    #[cfg(feature = "tls")]
+    tls: Option<Arc<http::Tls>>,
 }
 
 impl Running {
@@ -93,6 +99,9 @@ impl Running {
     pub fn stop(mut self) {
         self.app.shutdown.begin();
         let _ = self.server.stop_listening();
+        if let Some(redirect) = &mut self.redirect {
+            let _ = redirect.stop_listening();
+        }
         self.app.shutdown.wait_idle(self.app.config.http_timeout);
         for s in self.app.sessions.drain() {
             s.pool.close_all();
@@ -112,10 +121,78 @@ pub fn start_on(listener: TcpListener, config: Config) -> io::Result<Running> {
     let app = Arc::new(App::new(config));
     let notify = app.clone();
     let on_fatal = Box::new(move |_: &io::Error| notify.shutdown.notify(Event::ListenerFailed));
-    let server = http::Server::start(listener, http_config, Arc::new(Web(app.clone())), on_fatal)?;
+    #[cfg(feature = "tls")]
+    let options = http::Options {
+        tls: https::certificate(&app.config)?,
+    };
+    #[cfg(not(feature = "tls"))]
+    let options = http::Options::default();
+    let scheme = if cfg!(feature = "tls") && app.config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let server = http::Server::start_with(
+        listener,
+        http_config.clone(),
+        Arc::new(Web(app.clone())),
+        on_fatal,
+        options.clone(),
+    )?;
     let addr = server.addr();
-    log_info!("listening on http://{addr}/");
-    Ok(Running { addr, server, app })
+    log_info!("listening on {scheme}://{addr}/");
+    let redirect = match app.config.http_redirect {
+        #[cfg(feature = "tls")]
+        Some(at) => {
+            let handler = Arc::new(https::Redirect { port: addr.port() });
+            let redirect =
+                http::Server::start(http::bind(at)?, http_config, handler, Box::new(|_| {}))?;
+            log_info!("redirecting http://{}/ to HTTPS", redirect.addr());
+            Some(redirect)
+        }
+        _ => None,
+    };
+    Ok(Running {
+        addr,
+        server,
+        redirect,
+        #[cfg(feature = "tls")]
+        tls: options.tls,
+        app,
+    })
+}
+
+/// Reloads the HTTPS certificate from another thread (SIGHUP).
+#[derive(Clone, Default)]
+pub struct Reloader {
+    #[cfg(feature = "tls")]
+    tls: Option<Arc<http::Tls>>,
+}
+
+impl Reloader {
+    /// Reads the certificate and key files again; on an error the old
+    /// certificate stays in use and the error is returned.
+    pub fn reload(&self) -> Result<(), String> {
+        #[cfg(feature = "tls")]
+        if let Some(tls) = &self.tls {
+            tls.reload()?;
+            log_info!(
+                "HTTPS certificate reloaded; SHA-256 fingerprint: {}",
+                tls.fingerprint()
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Running {
+    /// A handle that reloads the HTTPS certificate.
+    pub fn reloader(&self) -> Reloader {
+        Reloader {
+            #[cfg(feature = "tls")]
+            tls: self.tls.clone(),
+        }
+    }
 }
 
 /// The app as the HTTP server's handler.
@@ -173,7 +250,8 @@ const LOGGED_PATH_CHARS: usize = 200;
 
 /// Sends an in-memory response with the security headers.
 fn send(ex: &mut Exchange<'_>, page: response::Page) {
-    if let Err(e) = ex.respond(response::secure(page)) {
+    let secure = ex.secure;
+    if let Err(e) = ex.respond(response::secure(page, secure)) {
         crate::log_debug!("response not delivered: {e}");
     }
 }

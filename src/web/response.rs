@@ -73,8 +73,16 @@ pub fn asset(bytes: Vec<u8>, content_type: &str) -> Page {
     with(page, "Cache-Control", "public, max-age=31536000, immutable")
 }
 
-/// Adds the security headers; called once for every response sent.
-pub fn secure(mut page: Page) -> Page {
+/// Adds the security headers; called once for every response sent. Over
+/// HTTPS every cookie gets `Secure`, so a browser never sends it in clear.
+pub fn secure(mut page: Page, https: bool) -> Page {
+    if https {
+        for (name, value) in &mut page.headers {
+            if name.eq_ignore_ascii_case("Set-Cookie") {
+                value.push_str("; Secure");
+            }
+        }
+    }
     for (name, value) in SECURITY_HEADERS {
         page = page.with_header(name, value);
     }

@@ -280,3 +280,56 @@ fn unknown_routes_and_methods() {
     assert_eq!(other.get("/assets/old-version/app.css").status, 404);
     srv.stop();
 }
+
+#[test]
+fn logging_in_again_ends_the_old_session() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    web::login(&mut http, t);
+    let old = http.cookie("ftpgate_session").unwrap().to_string();
+    web::login(&mut http, t);
+    let mut stale = Http::new(srv.addr);
+    stale.cookies.push(("ftpgate_session".into(), old));
+    let r = stale.get("/browse/");
+    assert_eq!(r.status, 303, "the old cookie still browses");
+    assert_eq!(r.header("Location"), Some("/login?expired=1"));
+    assert_eq!(http.get("/browse/").status, 200);
+    srv.stop();
+}
+
+#[test]
+fn one_address_cannot_take_every_session() {
+    let t = &targets()[0];
+    let mut config = web::config();
+    config.max_sessions_per_ip = 2;
+    let (srv, _) = web::start_with(config);
+    for _ in 0..2 {
+        let mut browser = Http::new(srv.addr);
+        web::login(&mut browser, t);
+    }
+    let mut third = Http::new(srv.addr);
+    let r = web::login_as(&mut third, &t.host, t.port, &t.user, &t.password);
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert!(r.text().contains("already has 2 sessions"), "{}", r.text());
+    srv.stop();
+}
+
+#[test]
+fn the_allow_list_refuses_other_servers_before_connecting() {
+    let t = &targets()[0];
+    let mut config = web::config();
+    config.ftp_allow =
+        Some(ftpgate::config::AllowList::parse("192.0.2.0/24:21, nas.invalid").unwrap());
+    let (srv, mut http) = web::start_with(config);
+    let r = web::login_as(&mut http, &t.host, t.port, &t.user, &t.password);
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert!(r.text().contains("not allowed to reach"), "{}", r.text());
+    srv.stop();
+    let mut config = web::config();
+    let rule = format!("{}:{}", t.host, t.port);
+    config.ftp_allow = Some(ftpgate::config::AllowList::parse(&rule).unwrap());
+    let (srv, mut http) = web::start_with(config);
+    let r = web::login_as(&mut http, &t.host, t.port, &t.user, &t.password);
+    assert_eq!(r.status, 303, "{}", r.text());
+    srv.stop();
+}

@@ -166,15 +166,12 @@ pub fn content_disposition(name: &[u8]) -> String {
         Ok(s) => s.to_string(),
         Err(_) => name.iter().map(|&b| b as char).collect(),
     };
+    // Only characters no header parser can read as syntax: `;`, `=`, quotes,
+    // `%` and the rest become `_` (the real name travels in `filename*`).
+    let safe = |c: char| c.is_ascii_alphanumeric() || " ._-()[]+~@".contains(c);
     let fallback: String = text
         .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if safe(c) { c } else { '_' })
         .collect();
     format!(
         "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
@@ -286,12 +283,17 @@ mod tests {
         let cd = content_disposition(b"a \"quoted\"; name\r\n\xe2\x9c\x93.txt");
         assert!(!cd.contains('\r') && !cd.contains('\n'));
         assert!(
-            cd.starts_with("attachment; filename=\"a _quoted_; name___.txt\""),
+            cd.starts_with("attachment; filename=\"a _quoted__ name___.txt\""),
             "{cd}"
         );
         assert!(
             cd.ends_with("filename*=UTF-8''a%20%22quoted%22%3B%20name%0D%0A%E2%9C%93.txt"),
             "{cd}"
+        );
+        let evil = content_disposition(b"x;y=z; filename=evil.exe");
+        assert!(
+            evil.starts_with("attachment; filename=\"x_y_z_ filename_evil.exe\";"),
+            "{evil}"
         );
         let latin1 = content_disposition(b"caf\xe9");
         assert!(latin1.ends_with("UTF-8''caf%C3%A9"), "{latin1}");

@@ -163,10 +163,16 @@ mod tests {
     /// Pure-FTPd style: `type` follows the link, `UNIX.slink` tells the truth.
     #[test]
     fn parses_mlsd_dir_with_unix_slink_fact_as_a_link() {
-        let got = mlsd(b"Type=dir;Modify=20240229134500;UNIX.mode=0777;UNIX.slink=/srv/victim; ln\r\n");
+        let got =
+            mlsd(b"Type=dir;Modify=20240229134500;UNIX.mode=0777;UNIX.slink=/srv/victim; ln\r\n");
         assert_eq!(
             got,
-            [entry(b"ln", link(b"/srv/victim"), None, Some(1_709_214_300))]
+            [entry(
+                b"ln",
+                link(b"/srv/victim"),
+                None,
+                Some(1_709_214_300)
+            )]
         );
         let got = mlsd(b"type=file;size=3;unix.slink=; f");
         assert_eq!(got[0].kind, Kind::Symlink { target: None });
@@ -176,7 +182,10 @@ mod tests {
     fn parses_mlsd_os_unix_slink_fact_whatever_the_type() {
         let got = mlsd(b"type=dir;OS.unix=slink:/srv/victim; ln\ntype=dir;os.unix=symlink; m\n");
         let kinds: Vec<_> = got.into_iter().map(|e| e.kind).collect();
-        assert_eq!(kinds, [link(b"/srv/victim"), Kind::Symlink { target: None }]);
+        assert_eq!(
+            kinds,
+            [link(b"/srv/victim"), Kind::Symlink { target: None }]
+        );
         // Other `OS.unix` facts say nothing about links.
         assert_eq!(mlsd(b"type=dir;OS.unix=chr-4/64; d")[0].kind, Kind::Dir);
         // A type that already says link keeps its target.

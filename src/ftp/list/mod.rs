@@ -139,10 +139,27 @@ mod tests {
 
     #[test]
     fn names_no_file_can_have_are_invalid() {
-        for bad in [&b""[..], b".", b"..", b"a/b", b"/", b"../x", b"n\0", b"c\rr"] {
+        for bad in [
+            &b""[..],
+            b".",
+            b"..",
+            b"a/b",
+            b"/",
+            b"../x",
+            b"n\0",
+            b"c\rr",
+        ] {
             assert!(!is_valid_name(bad), "{bad:?}");
         }
-        for good in [&b"..."[..], b". .", b" lead", b"a\\b", b"caf\xe9", b"-rf", b"a\tb"] {
+        for good in [
+            &b"..."[..],
+            b". .",
+            b" lead",
+            b"a\\b",
+            b"caf\xe9",
+            b"-rf",
+            b"a\tb",
+        ] {
             assert!(is_valid_name(good), "{good:?}");
         }
     }

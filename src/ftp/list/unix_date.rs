@@ -151,7 +151,7 @@ mod tests {
     fn parses_six_month_rule_this_year() {
         let e = one(b"-rw-r--r-- 1 u g 5 Feb 20 10:00 f");
         assert_eq!(e.modified, Some(1_708_423_200)); // 2024-02-20 10:00
-        // A few days ahead (clock skew, time zones) still counts as this year.
+                                                     // A few days ahead (clock skew, time zones) still counts as this year.
         let e = one(b"-rw-r--r-- 1 u g 5 Mar  3 10:00 f");
         assert_eq!(e.modified, Some(utc(2024, 3, 3, 10, 0)));
     }

@@ -19,8 +19,8 @@ use crate::web::paths;
 /// What `path` (listed in its folder as `entry`) is: a file, a link (also
 /// when the server calls it a folder but entering it lands elsewhere), or
 /// a folder checked to be one. Leaves the current directory in `path`'s
-/// folder. A folder that cannot be entered is 403 with the server's words
-/// (it was just listed, so it is there).
+/// folder. A folder that cannot be entered is refused with the server's
+/// words and, as it was just listed, 403 rather than 404.
 pub fn classify(c: &mut Client, path: &[u8], entry: &Entry) -> Result<Class> {
     let (parent, name) = paths::split(path);
     let simple = simple_class(&entry.kind, &parent, &name)?;
@@ -28,7 +28,9 @@ pub fn classify(c: &mut Client, path: &[u8], entry: &Entry) -> Result<Class> {
         return Ok(class);
     }
     let mut folder = Folder::new(&parent, None);
-    let (class, _pwd) = folder.check_dir(c, &name).map_err(Error::seen)?;
+    let (class, _pwd) = folder
+        .check_dir(c, &name)
+        .map_err(|e| unsafe_at(path, "could not be entered", e))?;
     Ok(class)
 }
 

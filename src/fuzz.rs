@@ -196,6 +196,11 @@ fn list_name_is_tail(entry: &Entry, line: &[u8]) -> bool {
         Kind::Symlink { target: None } => {
             line.ends_with(&entry.name) || line.ends_with(&arrow(b""))
         }
+        // An invalid name may have been a link's, its target cut off.
+        Kind::Invalid => {
+            line.ends_with(&entry.name)
+                || line.windows(entry.name.len() + 4).any(|w| w == arrow(b""))
+        }
         _ => line.ends_with(&entry.name),
     }
 }

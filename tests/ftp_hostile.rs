@@ -383,6 +383,108 @@ fn reply_150_then_silence_times_out() {
     fake.join();
 }
 
+/// The server refuses on the control connection at once but never closes
+/// the data connection: the transfer ends within a second with its reply,
+/// not after the io timeout, and the connection stays in sync.
+#[test]
+fn reply_550_at_once_with_data_left_open_ends_the_download_within_a_second() {
+    let fake = with_login(
+        &[],
+        vec![
+            expect("EPSV"),
+            Step::Epsv,
+            expect("RETR f"),
+            send("150 go\r\n550 Failed to open file.\r\n"),
+            Step::DataHold(Duration::from_secs(3)),
+            expect("NOOP"),
+            send("200 ok\r\n"),
+        ],
+    );
+    let config = ftpgate::ftp::Config {
+        io_timeout: Duration::from_secs(30),
+        ..fake::client_config()
+    };
+    let mut c = Client::connect("127.0.0.1", fake.port, &config).unwrap();
+    c.login("u", "p").unwrap();
+    let started = std::time::Instant::now();
+    let mut d = c.retr("f", 0).unwrap();
+    let err = d.read(&mut [0u8; 16]).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1), "{err:?}");
+    assert!(
+        err.to_string().contains("550 Failed to open file."),
+        "{err}"
+    );
+    let err = d.finish().unwrap_err();
+    assert_eq!(err.code(), Some(550), "{err:?}");
+    c.noop().expect("still in sync");
+    fake.join();
+}
+
+#[test]
+fn reply_550_at_once_with_data_left_open_ends_the_listing_within_a_second() {
+    let fake = with_login(
+        &["MLSD"],
+        vec![
+            expect("EPSV"),
+            Step::Epsv,
+            expect("MLSD /d"),
+            send("150 listing\r\n"),
+            send("550 Permission denied.\r\n"),
+            Step::DataHold(Duration::from_secs(3)),
+        ],
+    );
+    let config = ftpgate::ftp::Config {
+        io_timeout: Duration::from_secs(30),
+        ..fake::client_config()
+    };
+    let mut c = Client::connect("127.0.0.1", fake.port, &config).unwrap();
+    c.login("u", "p").unwrap();
+    let started = std::time::Instant::now();
+    let err = c.list("/d").unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1), "{err:?}");
+    assert_eq!(err.code(), Some(550), "{err:?}");
+    assert!(c.is_usable());
+    fake.join();
+}
+
+/// STOR: the server refuses and stops reading; the writes that stall end
+/// with its reply instead of waiting out the io timeout.
+#[test]
+fn reply_552_while_an_upload_stalls_ends_it_within_a_second() {
+    use std::io::Write;
+    let fake = with_login(
+        &[],
+        vec![
+            expect("EPSV"),
+            Step::Epsv,
+            expect("STOR f"),
+            send("150 go\r\n552 Quota exceeded.\r\n"),
+            Step::DataHold(Duration::from_secs(4)),
+        ],
+    );
+    let config = ftpgate::ftp::Config {
+        io_timeout: Duration::from_secs(30),
+        ..fake::client_config()
+    };
+    let mut c = Client::connect("127.0.0.1", fake.port, &config).unwrap();
+    c.login("u", "p").unwrap();
+    let mut up = c.stor("f").unwrap();
+    let chunk = vec![7u8; 1 << 20];
+    let mut stalled = None;
+    for _ in 0..256 {
+        let started = std::time::Instant::now();
+        if let Err(e) = up.write_all(&chunk) {
+            stalled = Some((e, started.elapsed()));
+            break;
+        }
+    }
+    let (err, took) = stalled.expect("the writes end once the buffers are full");
+    assert!(took < Duration::from_secs(1), "{err:?} after {took:?}");
+    assert!(err.to_string().contains("552 Quota exceeded."), "{err}");
+    assert_eq!(up.finish().unwrap_err().code(), Some(552));
+    fake.join();
+}
+
 #[test]
 fn rest_past_end_of_file_refused_before_retr() {
     let fake = with_login(

@@ -340,7 +340,9 @@ fn delete_files_empty_folders_and_whole_trees_after_confirmation() {
             .get(&format!("/delete{}?format=json", encode(tree.as_bytes())))
             .text();
         assert!(
-            preview.ends_with("\"type\":\"dir\",\"empty\":false,\"files\":4,\"folders\":2}"),
+            preview.ends_with(
+                "\"type\":\"dir\",\"empty\":false,\"files\":4,\"folders\":2,\"links\":0}"
+            ),
             "{}: {preview}",
             t.name
         );
@@ -596,6 +598,99 @@ fn a_name_that_is_not_utf8_can_be_downloaded_renamed_and_deleted() {
         );
         assert_eq!(r.status, 200, "{}", r.text());
         assert!(c.list(&dir).unwrap().is_empty());
+        c.quit();
+        srv.stop();
+    }
+}
+
+/// The servers whose files are on this machine's disk, with their roots:
+/// libunftp always, vsftpd and pyftpdlib when `.ci/ftp-servers.sh` started
+/// them (a configured server without its root is a failure, not a skip).
+fn targets_with_roots() -> Vec<(Target, std::path::PathBuf)> {
+    targets()
+        .into_iter()
+        .map(|t| {
+            let root = match t.name.as_str() {
+                "libunftp" => common::local_server().root.clone(),
+                name => {
+                    let var = format!("FTPGATE_CI_{}_ROOT", name.to_ascii_uppercase());
+                    let root = std::env::var(&var)
+                        .unwrap_or_else(|_| panic!("{name} is configured but {var} is not set"));
+                    std::path::PathBuf::from(root)
+                }
+            };
+            (t, root)
+        })
+        .collect()
+}
+
+/// The data loss of issue 2: `tree/ln -> ../victim` on a server whose MLSD
+/// calls the link a folder (pyftpdlib). The preview counts the link as one
+/// entry, the delete removes it as a link, and `victim/keep.txt` stays;
+/// deleting a link to a folder by its own name removes only the link.
+#[test]
+fn deleting_a_tree_with_a_link_to_a_folder_never_touches_the_target() {
+    for (t, root) in targets_with_roots() {
+        let (srv, mut http) = web::start();
+        let (csrf, mut c, dir) = setup(&mut http, &t, "walk-link");
+        let base = root.join(dir.trim_start_matches('/'));
+        std::fs::create_dir(base.join("victim")).unwrap();
+        std::fs::write(base.join("victim/keep.txt"), b"keep").unwrap();
+        c.mkd(format!("{dir}/tree")).unwrap();
+        put(&mut c, &format!("{dir}/tree/own.txt"), b"own");
+        std::os::unix::fs::symlink("../victim", base.join("tree/ln")).unwrap();
+        std::os::unix::fs::symlink("victim", base.join("alias")).unwrap();
+
+        let tree = format!("{dir}/tree");
+        let preview = http
+            .get(&format!("/delete{}?format=json", encode(tree.as_bytes())))
+            .text();
+        // libunftp's MLSD calls a link a file; the others show what it is.
+        let links = if t.name == "libunftp" { 0 } else { 1 };
+        let counts = format!("\"files\":2,\"folders\":0,\"links\":{links}");
+        assert!(
+            preview.ends_with(&format!("{counts}}}")),
+            "{}: {preview}",
+            t.name
+        );
+        let r = post(
+            &mut http,
+            "delete",
+            &tree,
+            &[("csrf", &csrf), ("recursive", "1")],
+            true,
+        );
+        assert_eq!(r.status, 200, "{}: {}", t.name, r.text());
+        assert!(r.text().contains(&counts), "{}: {}", t.name, r.text());
+        assert!(!base.join("tree").exists(), "{}", t.name);
+        assert_eq!(
+            std::fs::read(base.join("victim/keep.txt")).unwrap(),
+            b"keep",
+            "{}",
+            t.name
+        );
+
+        // The link itself, by its name, even with recursive=1.
+        let alias = format!("{dir}/alias");
+        let preview = http
+            .get(&format!("/delete{}?format=json", encode(alias.as_bytes())))
+            .text();
+        let kind = if t.name == "libunftp" { "file" } else { "link" };
+        assert!(
+            preview.contains(&format!("\"type\":\"{kind}\"")),
+            "{}: {preview}",
+            t.name
+        );
+        let r = post(
+            &mut http,
+            "delete",
+            &alias,
+            &[("csrf", &csrf), ("recursive", "1")],
+            true,
+        );
+        assert_eq!(r.status, 200, "{}: {}", t.name, r.text());
+        assert!(std::fs::symlink_metadata(base.join("alias")).is_err());
+        assert!(base.join("victim/keep.txt").exists(), "{}", t.name);
         c.quit();
         srv.stop();
     }

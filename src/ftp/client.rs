@@ -236,15 +236,32 @@ impl Client {
     /// arguments are passed to `ls` by many servers (spaces and `-` break them),
     /// so the current directory changes to `path`.
     pub fn list(&mut self, path: impl AsRef<[u8]>) -> Result<Vec<Entry>> {
-        let path = path.as_ref();
-        check_argument("path", path)?;
-        let (format, command) = if self.features.mlsd {
-            (Format::Mlsd, Command::Mlsd(path))
+        let format = if self.features.mlsd {
+            Format::Mlsd
         } else {
-            if !path.is_empty() {
-                self.cwd(path)?;
+            Format::List
+        };
+        self.list_as(path.as_ref(), format)
+    }
+
+    /// Lists a directory with LIST even when the server offers MLSD
+    /// (`CWD path` + `LIST`, so the current directory changes to `path`).
+    /// A second opinion for a tree walk: pyftpdlib's MLSD says `type=dir`
+    /// for a link to a folder, while its LIST shows the link (`lrwxrwxrwx`).
+    pub fn list_long(&mut self, path: impl AsRef<[u8]>) -> Result<Vec<Entry>> {
+        self.list_as(path.as_ref(), Format::List)
+    }
+
+    fn list_as(&mut self, path: &[u8], format: Format) -> Result<Vec<Entry>> {
+        check_argument("path", path)?;
+        let command = match format {
+            Format::Mlsd => Command::Mlsd(path),
+            Format::List => {
+                if !path.is_empty() {
+                    self.cwd(path)?;
+                }
+                Command::List
             }
-            (Format::List, Command::List)
         };
         let max_bytes = self.config.max_listing_bytes;
         let text = self.start_transfer(command, None)?.read_capped(max_bytes)?;

@@ -39,7 +39,7 @@ mod transfer;
 pub use client::Client;
 pub use error::{Error, LoginStep, Result};
 pub use features::Features;
-pub use list::{days_from_civil, Entry, Kind};
+pub use list::{days_from_civil, is_valid_name, Entry, Kind};
 pub use not_ftp::NotFtp;
 pub use reply::{codes, Reply};
 pub use transfer::{Download, Upload};

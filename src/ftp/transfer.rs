@@ -10,14 +10,89 @@ use super::command::Command;
 use super::control::Control;
 use super::error::{Error, Result};
 use super::reply::codes::{NOT_IMPLEMENTED, PRELIMINARY, TRANSFER_DONE};
+use super::reply::Reply;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Most replies read while resynchronising after ABOR.
 const MAX_ABORT_REPLIES: usize = 5;
 /// How long to wait for a transfer reply that comes after ABOR's sync point.
 const LATE_REPLY_WAIT: Duration = Duration::from_millis(500);
+
+/// How long a data read or write may stall before the control connection
+/// is looked at: a server that answers `550` at once but leaves the data
+/// connection open ends the transfer within this, not the io timeout.
+const WATCH_INTERVAL: Duration = Duration::from_millis(200);
+/// How long one look at the control connection waits for a reply to start.
+const PEEK_WAIT: Duration = Duration::from_millis(1);
+
+/// The io timeout a data socket was opened with, and the socket set to
+/// wake up every [`WATCH_INTERVAL`] instead.
+fn watch(data: &TcpStream, io_timeout: io::Result<Option<Duration>>) -> Duration {
+    let io_timeout = io_timeout.ok().flatten().unwrap_or(Duration::from_secs(30));
+    let interval = Some(WATCH_INTERVAL.min(io_timeout));
+    // If either fails, the socket keeps its io timeout: slower, still bounded.
+    let _ = data.set_read_timeout(interval);
+    let _ = data.set_write_timeout(interval);
+    io_timeout
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// While the data connection is stalled: a reply already on the control
+/// connection. `None` when there is none (or the control connection broke:
+/// the data connection's own timeout then ends the wait).
+fn early_reply(control: &mut Control) -> Option<Reply> {
+    match control.read_late_reply(PEEK_WAIT) {
+        Ok(Some(reply)) if !reply.is(PRELIMINARY) => Some(reply),
+        _ => None,
+    }
+}
+
+/// The io error a read or write ends with when the server refused the
+/// transfer on the control connection; `finish` returns the reply itself.
+fn refused(reply: &Reply) -> io::Error {
+    io::Error::other(format!(
+        "the FTP server ended the transfer: {} {}",
+        reply.code,
+        reply.text()
+    ))
+}
+
+/// Runs `op` (one read or write on a data socket set up by [`watch`]) until
+/// it does something, looking at the control connection each time it stalls:
+/// a final reply there is kept in `early`, and a negative one ends the wait.
+/// Gives up with a timeout after `io_timeout` of stalling.
+fn watched(
+    control: &mut Control,
+    early: &mut Option<Reply>,
+    io_timeout: Duration,
+    mut op: impl FnMut() -> io::Result<usize>,
+) -> io::Result<usize> {
+    let started = Instant::now();
+    loop {
+        match op() {
+            Err(e) if is_timeout(&e) => {
+                if early.is_none() {
+                    *early = early_reply(control);
+                }
+                if let Some(reply) = early.as_ref().filter(|r| r.code >= 400) {
+                    return Err(refused(reply));
+                }
+                if started.elapsed() >= io_timeout {
+                    return Err(io::ErrorKind::TimedOut.into());
+                }
+            }
+            done => return done,
+        }
+    }
+}
 
 /// Sends a transfer command (RETR, STOR, LIST, MLSD) once its data
 /// connection is open; 125 or 150 must follow. The final 226 may arrive
@@ -77,15 +152,21 @@ pub struct Download<'a> {
     data: Option<TcpStream>,
     received: u64,
     expected: Option<u64>,
+    io_timeout: Duration,
+    /// The transfer's final reply, when it came while the data stalled.
+    early: Option<Reply>,
 }
 
 impl<'a> Download<'a> {
     pub(super) fn new(control: &'a mut Control, data: TcpStream) -> Self {
+        let io_timeout = watch(&data, data.read_timeout());
         Download {
             control,
             data: Some(data),
             received: 0,
             expected: None,
+            io_timeout,
+            early: None,
         }
     }
 
@@ -100,7 +181,7 @@ impl<'a> Download<'a> {
         // One byte over the cap tells "too large" apart from "exactly at the cap".
         let read = (&mut self).take(max as u64 + 1).read_to_end(&mut text);
         if let Err(e) = read {
-            return Err(Error::io(e, "reading a listing"));
+            return Err(self.refusal().unwrap_or(Error::io(e, "reading a listing")));
         }
         if text.len() > max {
             return Err(Error::ListingTooLarge {
@@ -124,6 +205,10 @@ impl<'a> Download<'a> {
     /// Checks the final reply (226/250) and the byte count. Call after reading
     /// to the end; an unread rest is an error ([`Error::ShortTransfer`]).
     pub fn finish(mut self) -> Result<u64> {
+        if let Some(e) = self.refusal() {
+            self.data = None;
+            return Err(e);
+        }
         let Some(data) = self.data.take() else {
             return Err(Error::Closed);
         };
@@ -132,10 +217,15 @@ impl<'a> Download<'a> {
         let at_eof = matches!((&data).read(&mut probe), Ok(0));
         drop(data);
         if !at_eof {
-            abort(self.control);
+            if self.early.is_none() {
+                abort(self.control);
+            }
             return Err(self.short());
         }
-        let reply = self.control.read()?;
+        let reply = match self.early.take() {
+            Some(reply) => reply,
+            None => self.control.read()?,
+        };
         if !reply.is(TRANSFER_DONE) {
             return Err(Error::Reply {
                 command: "transfer",
@@ -146,6 +236,16 @@ impl<'a> Download<'a> {
             Some(expected) if expected != self.received => Err(self.short()),
             _ => Ok(self.received),
         }
+    }
+
+    /// The server's refusal, when it came on the control connection while
+    /// the data connection stalled.
+    fn refusal(&self) -> Option<Error> {
+        let reply = self.early.as_ref().filter(|r| r.code >= 400)?;
+        Some(Error::Reply {
+            command: "transfer",
+            reply: reply.clone(),
+        })
     }
 
     fn short(&self) -> Error {
@@ -161,7 +261,9 @@ impl Read for Download<'_> {
         let Some(data) = self.data.as_mut() else {
             return Ok(0);
         };
-        let n = data.read(buf)?;
+        let n = watched(self.control, &mut self.early, self.io_timeout, || {
+            data.read(buf)
+        })?;
         self.received += n as u64;
         Ok(n)
     }
@@ -171,7 +273,10 @@ impl Drop for Download<'_> {
     fn drop(&mut self) {
         if let Some(data) = self.data.take() {
             drop(data);
-            abort(self.control);
+            // With its final reply read, the transfer is over: nothing to abort.
+            if self.early.is_none() {
+                abort(self.control);
+            }
         }
     }
 }
@@ -181,14 +286,20 @@ pub struct Upload<'a> {
     control: &'a mut Control,
     data: Option<TcpStream>,
     sent: u64,
+    io_timeout: Duration,
+    /// The transfer's final reply, when it came while the data stalled.
+    early: Option<Reply>,
 }
 
 impl<'a> Upload<'a> {
     pub(super) fn new(control: &'a mut Control, data: TcpStream) -> Self {
+        let io_timeout = watch(&data, data.write_timeout());
         Upload {
             control,
             data: Some(data),
             sent: 0,
+            io_timeout,
+            early: None,
         }
     }
 
@@ -207,7 +318,10 @@ impl<'a> Upload<'a> {
         // even if the socket lingers.
         let _ = data.shutdown(Shutdown::Write);
         drop(data);
-        let reply = self.control.read()?;
+        let reply = match self.early.take() {
+            Some(reply) => reply,
+            None => self.control.read()?,
+        };
         if reply.is(TRANSFER_DONE) {
             Ok(self.sent)
         } else {
@@ -227,7 +341,9 @@ impl Write for Upload<'_> {
                 "upload finished",
             ));
         };
-        let n = data.write(buf)?;
+        let n = watched(self.control, &mut self.early, self.io_timeout, || {
+            data.write(buf)
+        })?;
         self.sent += n as u64;
         Ok(n)
     }
@@ -241,7 +357,10 @@ impl Drop for Upload<'_> {
     fn drop(&mut self) {
         if let Some(data) = self.data.take() {
             drop(data);
-            abort(self.control);
+            // With its final reply read, the transfer is over: nothing to abort.
+            if self.early.is_none() {
+                abort(self.control);
+            }
         }
     }
 }

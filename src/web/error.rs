@@ -38,6 +38,10 @@ pub enum Error {
         status: u16,
         details: Vec<String>,
     },
+    /// A tree walk refused to start changing things (a cap, or an entry it
+    /// cannot classify safely): nothing was changed. The status is 409, or
+    /// the one of the server's refusal that stopped the walk.
+    Unsafe { message: String, status: u16 },
     /// Too many sessions or concurrent connections.
     Busy(String),
     /// The upload body could not be read.
@@ -80,7 +84,7 @@ impl Error {
             Error::NotFound | Error::Missing(_) => 404,
             Error::Method => 405,
             Error::Conflict(_) => 409,
-            Error::Incomplete { status, .. } => *status,
+            Error::Incomplete { status, .. } | Error::Unsafe { status, .. } => *status,
             Error::Busy(_) | Error::Stopping => 503,
             Error::Upload(_) => 400,
             Error::TooLarge(_) => 413,
@@ -93,6 +97,7 @@ impl Error {
         match self {
             Error::Stopping => return "Stopping",
             Error::Incomplete { .. } => return "Not everything was deleted",
+            Error::Unsafe { .. } => return "Nothing was changed",
             _ => {}
         }
         match self.status() {
@@ -136,6 +141,17 @@ impl Error {
             }
             _ => None,
         }
+    }
+}
+
+impl Error {
+    /// An FTP error about a path that was just seen in its parent's
+    /// listing: a bare 550 then means "not allowed", not "no such file"
+    /// (vsftpd: "550 Failed to change directory." for a folder without
+    /// permission), so it is 403 with the server's words unless the words
+    /// say missing. For a path not seen, use `Error::Ftp` (`?`).
+    pub fn seen(e: ftp::Error) -> Error {
+        Error::Refused(e)
     }
 }
 
@@ -213,7 +229,9 @@ impl fmt::Display for Error {
             Error::Conflict(m) | Error::Busy(m) | Error::TooLarge(m) | Error::Missing(m) => {
                 write!(f, "{m}")
             }
-            Error::Incomplete { message, .. } => write!(f, "{message}"),
+            Error::Incomplete { message, .. } | Error::Unsafe { message, .. } => {
+                write!(f, "{message}")
+            }
             Error::Throttled { retry_after } => write!(
                 f,
                 "Too many failed logins from your address; try again in {retry_after} seconds."
@@ -293,5 +311,30 @@ mod tests {
         assert_eq!(refused(550, "Permission denied").status(), 403);
         assert_eq!(refused(552, "Quota exceeded").status(), 507);
         assert_eq!(refused(421, "Bye").status(), 502);
+    }
+
+    /// vsftpd, a folder without permission: listed in its parent, CWD refused.
+    #[test]
+    fn a_seen_folder_vsftpd_will_not_enter_is_403_not_404() {
+        let Error::Ftp(e) = reply(550, "Failed to change directory.") else {
+            unreachable!()
+        };
+        let e = Error::seen(e);
+        assert_eq!((e.status(), e.title()), (403, "Not allowed"));
+        assert_eq!(
+            e.server_said().as_deref(),
+            Some("550 Failed to change directory.")
+        );
+        assert_eq!(reply(550, "Failed to change directory.").status(), 404);
+    }
+
+    #[test]
+    fn an_unsafe_walk_says_nothing_was_changed() {
+        let e = Error::Unsafe {
+            message: "too deep".into(),
+            status: 409,
+        };
+        assert_eq!((e.status(), e.title()), (409, "Nothing was changed"));
+        assert_eq!(e.to_string(), "too deep");
     }
 }

@@ -5,7 +5,7 @@
 
 use super::time::parse_time_val;
 use super::words::parse_u64;
-use super::{Entry, Kind, Line};
+use super::{checked, Entry, Kind, Line};
 
 /// Parses one MLSD line (`fact=value;fact=value; name`, no line ending).
 /// The facts end at the first space; everything after that one space is the name.
@@ -18,6 +18,7 @@ pub fn parse_mlsd_line(line: &[u8]) -> Line {
         return Line::Unknown;
     }
     let (mut kind, mut size, mut sizd, mut modified) = (Kind::File, None, None, None);
+    let mut link = None;
     for fact in facts.split(|&b| b == b';').filter(|f| !f.is_empty()) {
         // Split on the first `=` only: `type=OS.unix=slink:/x` keeps its value whole.
         let Some(eq) = fact.iter().position(|&b| b == b'=').filter(|&eq| eq > 0) else {
@@ -35,17 +36,52 @@ pub fn parse_mlsd_line(line: &[u8]) -> Line {
             sizd = parse_u64(value);
         } else if key.eq_ignore_ascii_case(b"modify") {
             modified = parse_time_val(value);
+        } else if let Some(target) = link_fact(key, value) {
+            link = Some(target);
         }
     }
     if kind == Kind::Dir {
         size = sizd.or(size);
     }
-    Line::Entry(Entry {
+    // A link fact wins over `type`: servers that follow links for `type`
+    // say `dir` for a link to a folder, and a walk must not go in.
+    if let Some(target) = link {
+        let told = match &kind {
+            Kind::Symlink { target } => target.clone(),
+            _ => None,
+        };
+        kind = Kind::Symlink {
+            target: target.or(told),
+        };
+    }
+    Line::Entry(checked(Entry {
         name: name.to_vec(),
         kind,
         size,
         modified,
-    })
+    }))
+}
+
+/// A fact that marks a link whatever `type` says: `UNIX.slink=/target`
+/// (Pure-FTPd style, an empty value allowed) or `OS.unix=slink[:/target]`
+/// written as a fact of its own. `Some(None)`: a link, target not told.
+fn link_fact(key: &[u8], value: &[u8]) -> Option<Option<Vec<u8>>> {
+    let told = |t: &[u8]| (!t.is_empty()).then(|| t.to_vec());
+    if key.eq_ignore_ascii_case(b"unix.slink") {
+        return Some(told(value));
+    }
+    if !key.eq_ignore_ascii_case(b"os.unix") {
+        return None;
+    }
+    let lower = value.to_ascii_lowercase();
+    let word = [&b"slink"[..], b"symlink"]
+        .into_iter()
+        .find(|w| lower.starts_with(w))?;
+    match &value[word.len()..] {
+        [] => Some(None),
+        [b':', target @ ..] => Some(told(target)),
+        _ => None,
+    }
 }
 
 /// Maps an MLSD `type` value to a kind; `None` for `cdir`/`pdir`, which are skipped.
@@ -120,6 +156,53 @@ mod tests {
             (b"sda".to_vec(), Kind::Other),
             (b"w".to_vec(), Kind::Other),
             (b"notype".to_vec(), Kind::File),
+        ];
+        assert_eq!(kinds, want);
+    }
+
+    /// Pure-FTPd style: `type` follows the link, `UNIX.slink` tells the truth.
+    #[test]
+    fn parses_mlsd_dir_with_unix_slink_fact_as_a_link() {
+        let got =
+            mlsd(b"Type=dir;Modify=20240229134500;UNIX.mode=0777;UNIX.slink=/srv/victim; ln\r\n");
+        assert_eq!(
+            got,
+            [entry(
+                b"ln",
+                link(b"/srv/victim"),
+                None,
+                Some(1_709_214_300)
+            )]
+        );
+        let got = mlsd(b"type=file;size=3;unix.slink=; f");
+        assert_eq!(got[0].kind, Kind::Symlink { target: None });
+    }
+
+    #[test]
+    fn parses_mlsd_os_unix_slink_fact_whatever_the_type() {
+        let got = mlsd(b"type=dir;OS.unix=slink:/srv/victim; ln\ntype=dir;os.unix=symlink; m\n");
+        let kinds: Vec<_> = got.into_iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [link(b"/srv/victim"), Kind::Symlink { target: None }]
+        );
+        // Other `OS.unix` facts say nothing about links.
+        assert_eq!(mlsd(b"type=dir;OS.unix=chr-4/64; d")[0].kind, Kind::Dir);
+        // A type that already says link keeps its target.
+        let got = mlsd(b"type=OS.unix=slink:/a;UNIX.slink=; l");
+        assert_eq!(got[0].kind, link(b"/a"));
+    }
+
+    #[test]
+    fn marks_mlsd_names_no_file_can_have_invalid() {
+        let text = b"type=file; ../../../logout\ntype=dir; a/b\ntype=file; nul\0x\ntype=file; cr\rx\ntype=file; ok\\fine\n";
+        let kinds: Vec<_> = mlsd(text).into_iter().map(|e| (e.name, e.kind)).collect();
+        let want = [
+            (b"../../../logout".to_vec(), Kind::Invalid),
+            (b"a/b".to_vec(), Kind::Invalid),
+            (b"nul\0x".to_vec(), Kind::Invalid),
+            (b"cr\rx".to_vec(), Kind::Invalid),
+            (b"ok\\fine".to_vec(), Kind::File),
         ];
         assert_eq!(kinds, want);
     }

@@ -33,6 +33,10 @@ pub enum Kind {
     Other,
     /// A line no parser understood; `Entry::name` holds the raw line.
     Unknown,
+    /// A name no real file can have ([`is_valid_name`] says no: `.`, `..`,
+    /// or a `/`, NUL or CR in it), as the server sent it. Never to be
+    /// linked to or acted on: `/download/../../logout` is not a file.
+    Invalid,
 }
 
 /// One entry of a directory listing. Names are raw bytes: servers may send
@@ -65,6 +69,24 @@ pub enum Line {
     Skip,
     /// A line of no shape this module knows.
     Unknown,
+}
+
+/// Whether `name` could name a real entry of a folder: not empty, not `.`
+/// or `..`, and without `/`, NUL or CR (LF cannot reach here: it ends the
+/// line). A name that fails is what a broken or hostile server sends to
+/// make a link climb out of the folder.
+pub fn is_valid_name(name: &[u8]) -> bool {
+    !matches!(name, b"" | b"." | b"..") && !name.iter().any(|b| matches!(b, b'/' | 0 | b'\r'))
+}
+
+/// Marks an entry whose name fails [`is_valid_name`] as [`Kind::Invalid`].
+/// `.` and `..` stay as they are: they are the listing's own dot entries,
+/// which `parse_listing` drops.
+fn checked(mut entry: Entry) -> Entry {
+    if !matches!(&entry.name[..], b"." | b"..") && !is_valid_name(&entry.name) {
+        entry.kind = Kind::Invalid;
+    }
+    entry
 }
 
 /// Parses a whole listing. `now` (Unix seconds) resolves Unix dates without a year.
@@ -107,13 +129,47 @@ pub fn parse_list_line(line: &[u8], now: i64) -> Line {
         Some(type_char) => parse_unix(&words, type_char, now),
         None => parse_dos(&words),
     };
-    parsed.map_or(Line::Unknown, Line::Entry)
+    parsed.map_or(Line::Unknown, |e| Line::Entry(checked(e)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::test_support::{entry, list, mlsd, one, NOW};
     use super::*;
+
+    #[test]
+    fn names_no_file_can_have_are_invalid() {
+        for bad in [
+            &b""[..],
+            b".",
+            b"..",
+            b"a/b",
+            b"/",
+            b"../x",
+            b"n\0",
+            b"c\rr",
+        ] {
+            assert!(!is_valid_name(bad), "{bad:?}");
+        }
+        for good in [
+            &b"..."[..],
+            b". .",
+            b" lead",
+            b"a\\b",
+            b"caf\xe9",
+            b"-rf",
+            b"a\tb",
+        ] {
+            assert!(is_valid_name(good), "{good:?}");
+        }
+    }
+
+    /// IIS sample with a hostile name: DOS lines are checked like the rest.
+    #[test]
+    fn marks_dos_names_no_file_can_have_invalid() {
+        let e = one(b"02-29-24  01:45PM       <DIR>          ..\\..\\x/y");
+        assert_eq!(e.kind, Kind::Invalid);
+    }
 
     #[test]
     fn skips_dot_names_in_mlsd_too() {

@@ -101,14 +101,15 @@ mod tests {
     #[test]
     fn parses_macos_line_with_at() {
         let e = one(b"-rw-r--r--@  1 bob  staff  1024 Aug 15 16:02 notes.txt");
-        // August is after March 1st, so under the six-month rule it is last year.
+        // macOS (BSD) `ls` prints a time for six months either side of now:
+        // seen on March 1st, Aug 15 is 167 days ahead, not 199 days back.
         assert_eq!(
             e,
             entry(
                 b"notes.txt",
                 Kind::File,
                 Some(1024),
-                Some(utc(2023, 8, 15, 16, 2))
+                Some(utc(2024, 8, 15, 16, 2))
             )
         );
     }
@@ -255,6 +256,24 @@ mod tests {
             e,
             entry(b"big.bin", Kind::File, Some(1_048_576), Some(1_709_214_300))
         );
+    }
+
+    #[test]
+    fn marks_unix_names_no_file_can_have_invalid() {
+        let text = b"-rw-r--r-- 1 u g 5 Feb 29 13:45 ../../../logout\n\
+                     drwxr-xr-x 2 u g 5 Feb 29 13:45 a/b\n\
+                     lrwxrwxrwx 1 u g 5 Feb 29 13:45 x/y -> /etc\n\
+                     -rw-r--r-- 1 u g 5 Feb 29 13:45 cr\rname\n\
+                     -rw-r--r-- 1 u g 5 Feb 29 13:45 . .\n";
+        let got: Vec<_> = list(text).into_iter().map(|e| (e.name, e.kind)).collect();
+        let want = [
+            (b"../../../logout".to_vec(), Kind::Invalid),
+            (b"a/b".to_vec(), Kind::Invalid),
+            (b"x/y".to_vec(), Kind::Invalid),
+            (b"cr\rname".to_vec(), Kind::Invalid),
+            (b". .".to_vec(), Kind::File),
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]

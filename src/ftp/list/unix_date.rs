@@ -57,20 +57,21 @@ pub(super) fn find_unix_date(words: &Words, now: i64) -> Option<UnixDate> {
     })
 }
 
-/// How far ahead of `now` a yearless date may lie and still count as this year.
-/// `ls` prints a time only for dates in the past six months, so anything
-/// ahead is clock skew or time zone; a week covers that generously.
-const FUTURE_SLACK: i64 = 7 * 86_400;
-
-/// Picks the latest year that puts a yearless `ls` date no later than now plus
-/// slack. Looking back a few years lets Feb 29 find a leap year.
+/// Picks the year that puts a yearless `ls` date nearest to `now`.
+///
+/// `ls` prints a time instead of a year only for recent dates: GNU `ls`
+/// for the six months before now, other `ls` (and some servers) for six
+/// months either side. Either way the date lies within about half a year
+/// of `now`, and exactly one year puts it there: the nearest. FileZilla's
+/// rule (this year, or last year if more than a day ahead) is right only
+/// for the first style: "Jan  1 00:00" listed in October means next
+/// January there, not last. Clock skew and time zones need no slack under
+/// this rule. Feb 29 takes the nearest year that has one.
 fn resolve_year(now: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64> {
-    let limit = now.saturating_add(FUTURE_SLACK);
     let year = year_of(now);
     (year - 8..=year + 1)
-        .rev()
         .filter_map(|y| timestamp(y, month, day, h, m, s))
-        .find(|&t| t <= limit)
+        .min_by_key(|&t| t.abs_diff(now))
 }
 
 /// The calendar year (UTC) of a Unix time, clamped to years 1970..=9999.
@@ -161,6 +162,31 @@ mod tests {
         let now = utc(2023, 12, 31, 23, 0);
         let e = &parse_listing(b"-rw-r--r-- 1 u g 5 Jan  1 00:30 f", Format::List, now)[0];
         assert_eq!(e.modified, Some(1_704_069_000)); // 2024-01-01 00:30
+    }
+
+    /// An `ls` that prints times for dates up to six months ahead (BSD
+    /// style, some embedded servers): seen in October, "Jan 1" is next year.
+    #[test]
+    fn parses_future_dates_of_an_ls_that_shows_them_with_a_time() {
+        let now = utc(2026, 10, 1, 12, 0);
+        let at = |line: &[u8]| parse_listing(line, Format::List, now)[0].modified;
+        assert_eq!(
+            at(b"-rw-r--r-- 1 u g 5 Jan  1 00:00 f"),
+            Some(utc(2027, 1, 1, 0, 0))
+        );
+        assert_eq!(
+            at(b"-rw-r--r-- 1 u g 5 Mar 31 23:59 f"),
+            Some(utc(2027, 3, 31, 23, 59))
+        );
+        // GNU `ls` style, six months back, from the same clock.
+        assert_eq!(
+            at(b"-rw-r--r-- 1 u g 5 Apr  2 00:00 f"),
+            Some(utc(2026, 4, 2, 0, 0))
+        );
+        assert_eq!(
+            at(b"-rw-r--r-- 1 u g 5 Sep 30 08:00 f"),
+            Some(utc(2026, 9, 30, 8, 0))
+        );
     }
 
     #[test]

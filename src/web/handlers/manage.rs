@@ -19,7 +19,7 @@ use crate::web::json::Object;
 use crate::web::paths::{self, field};
 use crate::web::response::{self, Page};
 use crate::web::session::Session;
-use crate::web::tree::{self, Count};
+use crate::web::tree::{self, Class, Count};
 use crate::web::views::model::{DeleteConfirm, EntryKind, Flash, FlashKind, RenameForm};
 use crate::web::views::pages;
 use crate::web::App;
@@ -128,20 +128,23 @@ fn destination(dir: &[u8], to: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// `GET /delete/<path>`: the confirmation page, or for JSON a preview of
-/// what would go: `{"path","name","type","empty","files","folders"}`.
+/// what would go: `{"path","name","type","empty","files","folders","links"}`.
+/// The counts come from the same plan the delete acts on, so they are
+/// what it would remove; a tree the delete would refuse is refused here.
 pub fn delete_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
     let path = changeable(&ctx.target, "deleted")?;
-    let (entry, inside) = session.pool.run(|c| {
+    let (class, inside) = session.pool.run(|c| {
         let entry = existing(c, &path)?;
-        let inside = match entry.kind {
-            Kind::Dir => tree::count(c, &path)?,
+        let class = tree::classify(c, &path, &entry)?;
+        let inside = match class {
+            Class::Dir => tree::plan(c, &path)?.count(),
             _ => Count::default(),
         };
-        Ok((entry, inside))
+        Ok((class, inside))
     })?;
     let (dir, name) = paths::split(&path);
-    let kind = entry_kind(&entry.kind);
+    let kind = class_kind(&class);
     if ctx.json {
         let body = Object::new()
             .str("path", &shown(&path))
@@ -149,7 +152,8 @@ pub fn delete_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
             .str("type", kind.as_str())
             .bool("empty", inside == Count::default())
             .num("files", inside.files as u64)
-            .num("folders", inside.folders as u64);
+            .num("folders", inside.folders as u64)
+            .num("links", inside.links as u64);
         return Ok(response::json(200, body.finish()).into());
     }
     let confirm = DeleteConfirm {
@@ -168,7 +172,8 @@ pub fn delete_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
 }
 
 /// `POST /delete/<path>`: a file, a link or an empty folder; a folder with
-/// everything in it only with `recursive=1`.
+/// everything in it only with `recursive=1`, after the whole tree was
+/// walked and found within the caps (nothing is deleted otherwise).
 pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
     let path = changeable(&ctx.target, "deleted")?;
@@ -179,23 +184,31 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let name = shown(&name);
     let (message, removed) = session.pool.run(|c| {
         let entry = existing(c, &path)?;
-        if entry.kind != Kind::Dir {
+        match tree::classify(c, &path, &entry)? {
             // Files, and links: the link goes, never what it points to.
-            c.dele(&path).map_err(Error::Refused)?;
-            return Ok((format!("Deleted “{name}”"), None));
+            Class::File => {
+                c.dele(&path).map_err(Error::seen)?;
+                return Ok((format!("Deleted “{name}”"), None));
+            }
+            Class::Link { .. } => {
+                c.dele(&path).map_err(|e| refused_link(&name, e))?;
+                return Ok((format!("Deleted the link “{name}”"), None));
+            }
+            Class::Dir => {}
         }
         if !recursive {
-            if !c.list(&path)?.is_empty() {
+            if !c.list(&path).map_err(Error::seen)?.is_empty() {
                 return Err(Error::Conflict(format!(
                     "The folder “{name}” is not empty. Its Delete link offers to delete it \
                      with everything in it."
                 )));
             }
-            c.rmd(&path).map_err(Error::Refused)?;
+            c.rmd(&path).map_err(Error::seen)?;
             return Ok((format!("Deleted folder “{name}”"), None));
         }
-        let report = tree::delete(c, &path);
-        let Count { files, folders } = report.removed;
+        let plan = tree::plan(c, &path)?;
+        let report = tree::delete(c, &plan);
+        let Count { files, folders, .. } = report.removed;
         let what = format!("{} and {}", count(files, "file"), count(folders, "folder"));
         if let Some(first) = report.failed.first() {
             return Err(Error::Incomplete {
@@ -213,6 +226,24 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         ))
     })?;
     Ok(done(ctx, session, &dir, &path, message, removed).into())
+}
+
+/// The server would not DELE a link: say so, and that nothing else is tried
+/// (an RMD could go through the link on some servers).
+fn refused_link(name: &str, e: crate::ftp::Error) -> Error {
+    let e = Error::seen(e);
+    if e.is_connection_lost() {
+        return e;
+    }
+    let said = e.server_said().unwrap_or_else(|| e.to_string());
+    Error::Unsafe {
+        message: format!(
+            "“{name}” is a link, and the FTP server would not delete it (it said “{said}”). \
+             ftpgate deletes a link only as a link, never what it points to, so nothing \
+             was deleted."
+        ),
+        status: e.status(),
+    }
 }
 
 /// The decoded path of a rename or delete; the top folder is refused.
@@ -240,7 +271,13 @@ fn existing(c: &mut Client, path: &[u8]) -> Result<Entry> {
 /// probed with SIZE (a file) and CWD (a folder) before it counts as absent.
 fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
     let (dir, name) = paths::split(path);
-    if let Some(entry) = c.list(&dir)?.into_iter().find(|e| e.name == name) {
+    let listed = match c.list(&dir) {
+        Ok(listed) => listed,
+        // vsftpd: "550 Failed to change directory." for a folder it may not
+        // enter: 403 when that folder is there, 404 when it is not.
+        Err(e) => return Err(tree::refusal(c, &dir, e)),
+    };
+    if let Some(entry) = listed.into_iter().find(|e| e.name == name) {
         return Ok(Some(entry));
     }
     let probe = |kind| Entry {
@@ -272,10 +309,16 @@ fn done(
         let mut body = Object::new()
             .str("message", &message)
             .str("path", &shown(path));
-        if let Some(Count { files, folders }) = removed {
+        if let Some(Count {
+            files,
+            folders,
+            links,
+        }) = removed
+        {
             body = body
                 .num("files", files as u64)
-                .num("folders", folders as u64);
+                .num("folders", folders as u64)
+                .num("links", links as u64);
         }
         return response::json(200, body.finish());
     }
@@ -284,6 +327,14 @@ fn done(
         text: message,
     });
     response::redirect(&paths::browse_url(dir))
+}
+
+fn class_kind(class: &Class) -> EntryKind {
+    match class {
+        Class::Dir => EntryKind::Dir,
+        Class::File => EntryKind::File,
+        Class::Link { .. } => EntryKind::Symlink,
+    }
 }
 
 fn entry_kind(kind: &Kind) -> EntryKind {

@@ -1,0 +1,56 @@
+//! # Folder trees
+//!
+//! The one walk every "whole folder" operation shares (delete now; archives,
+//! copy and search later). It works in two steps: `plan` walks the whole
+//! tree and classifies every entry, changing nothing, and refuses a tree
+//! over the caps or with an entry it cannot classify safely; then an act
+//! (`delete`) works from the plan alone, so the plan's counts are exactly
+//! what it removes. Links are never entered: see `walk` for how a link that
+//! a server calls a folder is told apart.
+
+mod act;
+mod plan;
+mod walk;
+
+pub use act::delete;
+pub use plan::Class;
+pub use walk::{classify, plan};
+
+use super::error::Error;
+use crate::ftp::{self, Client};
+use crate::web::paths;
+
+/// Deepest folder nesting walked below the folder being deleted.
+pub const MAX_DEPTH: usize = 32;
+/// Most entries (files, links and folders, at every level) walked.
+pub const MAX_ENTRIES: usize = 10_000;
+/// Most bytes of names a plan holds, all entries together: what a plan of
+/// [`MAX_ENTRIES`] costs in memory stays bounded however long the names a
+/// server sends.
+pub const MAX_PLAN_BYTES: usize = 4 * 1024 * 1024;
+
+/// What a folder holds, recursively.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Count {
+    /// Files, links and anything else that is not a folder.
+    pub files: usize,
+    pub folders: usize,
+    /// How many of `files` are links (removed as links, never followed).
+    pub links: usize,
+}
+
+/// The error for `path` failing with `e`, when `path` may have been seen:
+/// if its parent's listing names it, a bare 550 (vsftpd's "550 Failed to
+/// change directory." for a folder without permission) is 403 with the
+/// server's words, else it stays 404. For handlers that list a folder
+/// they were linked to (the browse page): one extra listing, only on error.
+pub fn refusal(c: &mut Client, path: &[u8], e: ftp::Error) -> Error {
+    if path == b"/" || e.is_connection_lost() || e.code().is_none() {
+        return Error::Ftp(e);
+    }
+    let (dir, name) = paths::split(path);
+    match c.list(&dir) {
+        Ok(entries) if entries.iter().any(|x| x.name == name) => Error::seen(e),
+        _ => Error::Ftp(e),
+    }
+}

@@ -504,8 +504,12 @@
           pager.replaceWith(document.adoptNode(fresh));
         } else {
           pager.remove();
-          // Every row from the first page on is here now.
-          if (!part.querySelector("nav.pager a[rel='prev']")) part.dataset.whole = "1";
+          // Every row from the first page on is here now: no pages left to show.
+          const top = part.querySelector(".listing-head nav.pager");
+          if (top && !top.querySelector("a[rel='prev']")) {
+            part.dataset.whole = "1";
+            top.remove();
+          }
         }
         note.remove();
         loadMoreOnScroll();

@@ -18,6 +18,9 @@ SIZES=${SIZES:-"1000 20000 100000"}
 TARGET=x86_64-unknown-linux-musl
 # The servers' files live in memory, so the disk's mood doesn't enter the figures.
 export FTPGATE_CI_TMPDIR=${FTPGATE_CI_TMPDIR:-/dev/shm}
+# Its own vsftpd account: the CI one (ftpgate-ci) may be serving a test run
+# on this machine, and starting the servers resets that account's password.
+export FTPGATE_CI_VSFTPD_USER=${FTPGATE_CI_VSFTPD_USER:-ftpgate-bench}
 
 # shellcheck source=.ci/ftp-servers.sh
 source .ci/ftp-servers.sh
@@ -141,7 +144,9 @@ for n in $SIZES; do
 	gm=$(printf '%s\n' "${g[@]}" | median)
 	sm=$(printf '%s\n' "${s[@]}" | median)
 	cm=$(printf '%s\n' "${c[@]}" | median)
-	echo "| $n | $(ms "$gm") ms | $(ms "$sm") ms | $(ms "$cm") ms | $(ratio "$gm" "$cm") | $(ms "$(printf '%s\n' "${gt[@]}" | median)") ms | $(ms "$(printf '%s\n' "${ct[@]}" | median)") ms |"
+	# curl reports 0 when it never timed a first byte; say so instead of dividing.
+	cr=$(awk -v c="$cm" 'BEGIN {exit !(c > 0)}' && ratio "$gm" "$cm" || echo "—")
+	echo "| $n | $(ms "$gm") ms | $(ms "$sm") ms | $(ms "$cm") ms | $cr | $(ms "$(printf '%s\n' "${gt[@]}" | median)") ms | $(ms "$(printf '%s\n' "${ct[@]}" | median)") ms |"
 done
 echo
 stop_gate

@@ -468,3 +468,108 @@ fn a_listing_that_fails_after_the_page_began_says_so_in_the_page() {
     server.join();
     srv.stop();
 }
+
+/// A fake server that logs in and answers one MLSD with `body` (and 226
+/// when `complete`), and a client for it with these caps.
+fn compact_listing(
+    body: Vec<u8>,
+    complete: bool,
+    caps: ftpgate::ftp::Config,
+) -> (Fake, ftpgate::ftp::Client) {
+    let mut steps = fake::login(&["MLSD"]);
+    steps.extend([
+        expect("EPSV"),
+        Step::Epsv,
+        expect("MLSD"),
+        send("150 ok\r\n"),
+        Step::DataSend(body),
+    ]);
+    if complete {
+        steps.push(send("226 ok\r\n"));
+    }
+    let server = Fake::start(steps);
+    let mut c = ftpgate::ftp::Client::connect("127.0.0.1", server.port, &caps).unwrap();
+    c.login("u", "p").unwrap();
+    (server, c)
+}
+
+#[test]
+fn the_compact_listing_keeps_the_byte_cap_to_the_byte() {
+    let caps = ftpgate::ftp::Config {
+        max_listing_bytes: 1024,
+        ..fake::client_config()
+    };
+    // 73 lines of 14 bytes and a blank line: exactly 1,024 bytes.
+    let mut at_cap = b"type=file; x\r\n".repeat(73);
+    at_cap.extend_from_slice(b"\r\n");
+    let (server, mut c) = compact_listing(at_cap.clone(), true, caps.clone());
+    assert_eq!(c.list_compact("").unwrap().len(), 73);
+    drop(c);
+    server.join();
+    at_cap.push(b'\n');
+    let (server, mut c) = compact_listing(at_cap, false, caps);
+    let err = c.list_compact("").unwrap_err();
+    assert!(
+        matches!(err, ftpgate::ftp::Error::ListingTooLarge { .. }),
+        "{err:?}"
+    );
+    drop(c);
+    let _ = server.join();
+}
+
+#[test]
+fn the_compact_listing_keeps_the_entry_cap() {
+    let caps = ftpgate::ftp::Config {
+        max_listing_entries: 10,
+        ..fake::client_config()
+    };
+    let (server, mut c) = compact_listing(b"type=file; x\r\n".repeat(10), true, caps.clone());
+    assert_eq!(c.list_compact("").unwrap().len(), 10);
+    drop(c);
+    server.join();
+    let (server, mut c) = compact_listing(b"type=file; x\r\n".repeat(11), false, caps);
+    let err = c.list_compact("").unwrap_err();
+    assert!(
+        matches!(err, ftpgate::ftp::Error::ListingTooLarge { .. }),
+        "{err:?}"
+    );
+    drop(c);
+    let _ = server.join();
+}
+
+#[test]
+fn a_listing_line_over_8_kib_is_kept_cut_as_an_unknown_entry() {
+    let max = ftpgate::ftp::MAX_LINE_BYTES;
+    let mut body = vec![b'z'; max * 2 + 5];
+    body.extend_from_slice(b"\r\ntype=file;size=4; after\r\n");
+    let (server, mut c) = compact_listing(body, true, fake::client_config());
+    let entries = c.list_compact("").unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries.kind(0), ftpgate::ftp::EntryType::Unknown);
+    assert_eq!(entries.name(0).len(), max);
+    assert_eq!(entries.name(1), b"after");
+    assert_eq!(entries.size(1), Some(4));
+    drop(c);
+    server.join();
+}
+
+#[test]
+fn text_assets_are_gzipped_when_asked_and_decode_to_the_same_bytes() {
+    let (srv, mut http) = web::start();
+    let page = http.get("/login").text();
+    let at = page.find("/assets/").unwrap();
+    let version = &page[at + 8..at + 8 + page[at + 8..].find('/').unwrap()];
+    for name in ["app.js", "app.css", "icons.svg"] {
+        let url = format!("/assets/{version}/{name}");
+        let plain = http.get(&url);
+        assert_eq!(plain.header("Content-Encoding"), None, "{name}");
+        assert_eq!(plain.header("Vary"), Some("Accept-Encoding"));
+        for _ in 0..2 {
+            let zipped = http.get_with(&url, &[("Accept-Encoding", "gzip")]);
+            assert_eq!(zipped.header("Content-Encoding"), Some("gzip"), "{name}");
+            assert_eq!(zipped.header("X-Content-Type-Options"), Some("nosniff"));
+            assert_eq!(gunzip(&zipped.body), plain.body, "{name}");
+        }
+    }
+    srv.stop();
+}

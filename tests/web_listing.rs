@@ -398,14 +398,18 @@ fn read_until(s: &mut TcpStream, got: &mut Vec<u8>, want: &str, limit: Duration)
 
 #[test]
 fn the_top_of_the_page_leaves_before_the_listing_is_read() {
-    // A server that accepts MLSD, then keeps the data connection silent.
+    // A LIST server (CWD says the folder is there) that accepts LIST, then
+    // keeps the data connection silent, as vsftpd does while it reads and
+    // stats a big folder.
     let hold = Duration::from_secs(3);
-    let mut steps = fake::login(&["MLSD"]);
+    let mut steps = fake::login(&[]);
     steps.extend([expect("PWD"), send("257 \"/\" is home\r\n")]);
     steps.extend([
+        expect("CWD /"),
+        send("250 ok\r\n"),
         expect("EPSV"),
         Step::Epsv,
-        expect("MLSD /"),
+        expect("LIST"),
         send("150 here\r\n"),
         Step::DataHold(hold),
         send("226 done\r\n"),
@@ -571,5 +575,31 @@ fn text_assets_are_gzipped_when_asked_and_decode_to_the_same_bytes() {
             assert_eq!(gunzip(&zipped.body), plain.body, "{name}");
         }
     }
+    srv.stop();
+}
+
+#[test]
+fn an_mlsd_refused_after_150_is_still_a_404() {
+    // libunftp's way with a missing folder: 150, no data, then 550.
+    let mut steps = fake::login(&["MLSD"]);
+    steps.extend([expect("PWD"), send("257 \"/\" is home\r\n")]);
+    steps.extend([
+        expect("EPSV"),
+        Step::Epsv,
+        expect("MLSD /gone"),
+        send("150 Sending directory list\r\n"),
+        Step::DataSend(Vec::new()),
+        send("550 File not found\r\n"),
+        // The 404 asks whether it is a file (a link clicked as a folder).
+        expect("SIZE /gone"),
+        send("550 File not found\r\n"),
+    ]);
+    let server = Fake::start(steps);
+    let (srv, mut http) = web::start();
+    web::login_as(&mut http, "127.0.0.1", server.port, "u", "p");
+    let page = http.get("/browse/gone/");
+    assert_eq!(page.status, 404, "{}", page.text());
+    assert!(page.text().contains("550 File not found"));
+    server.join();
     srv.stop();
 }

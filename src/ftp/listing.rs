@@ -140,8 +140,8 @@ impl Entries {
     }
 }
 
-/// A listing whose command the server accepted (1xx): the directory exists;
-/// its entries are still to be read, with [`Pending::read`].
+/// A listing whose command the server accepted (1xx); its entries are still
+/// to be read, with [`Pending::read`] or [`Pending::read_then`].
 pub struct Pending<'a> {
     download: super::Download<'a>,
     format: Format,
@@ -151,8 +151,8 @@ pub struct Pending<'a> {
 
 impl Client {
     /// Starts listing `path` like [`Client::list`] (MLSD when offered, else
-    /// `CWD path` + `LIST`) and returns once the server accepted: every
-    /// "no such directory" has been said by then, before a byte is read.
+    /// `CWD path` + `LIST`) and returns once the server accepted the command
+    /// (1xx); [`Pending::read_then`] tells when the path is known to exist.
     pub fn open_listing(&mut self, path: impl AsRef<[u8]>) -> Result<Pending<'_>> {
         let path = path.as_ref();
         check_argument("path", path)?;
@@ -186,7 +186,22 @@ impl Pending<'_> {
     /// Reads and parses the listing line by line, within the client's caps
     /// (`Config::max_listing_bytes`, `max_listing_entries`), then checks the
     /// server's final reply. Past a cap the transfer is aborted.
-    pub fn read(mut self) -> Result<Entries> {
+    pub fn read(self) -> Result<Entries> {
+        self.read_then(|| {})
+    }
+
+    /// Like [`Pending::read`], calling `exists` once the server has shown
+    /// the directory is there: at once after `CWD` + `LIST`; for MLSD at
+    /// its first line, or when it ended well (some servers, libunftp among
+    /// them, accept MLSD of a missing path with 150 and refuse it only
+    /// after). An error before `exists` is about the path; after it, about
+    /// the transfer.
+    pub fn read_then(mut self, exists: impl FnOnce()) -> Result<Entries> {
+        let mut exists = Some(exists);
+        let mut confirm = || exists.take().map_or((), |f| f());
+        if self.format == Format::List {
+            confirm();
+        }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
@@ -211,6 +226,7 @@ impl Pending<'_> {
             if n == 0 {
                 break;
             }
+            confirm();
             bytes += n;
             if line.last() != Some(&b'\n') && n == MAX_LINE_BYTES {
                 bytes += skip_line(&mut reader, max_bytes.saturating_sub(bytes) + 1).map_err(io)?;
@@ -228,6 +244,7 @@ impl Pending<'_> {
         }
         drop(reader);
         self.download.finish()?;
+        confirm();
         Ok(entries)
     }
 }

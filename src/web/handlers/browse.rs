@@ -2,8 +2,8 @@
 //!
 //! `GET /browse/<path>/`: lists a directory through the session's pooled
 //! connection without ever holding the page in memory. The top of the page
-//! (toolbar included) leaves as soon as the server accepts the listing
-//! command; the listing is parsed into compact [`Entries`] as it arrives,
+//! (toolbar included) leaves as soon as the server has shown the folder
+//! exists (`ftp::Pending::read_then`); the listing is parsed into compact [`Entries`] as it arrives,
 //! sorted and filtered over the whole folder (`sorting`), and one page of
 //! rows is rendered straight to the socket, gzipped when the browser takes
 //! it. JSON waits for the whole listing (so errors keep their status), then
@@ -53,25 +53,30 @@ pub fn page(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     }
     view.page.get_or_insert(1);
     let folder = folder(&dir, &view, &session.csrf);
-    // The exchange moves into the listing's first success: the page begins
-    // there, once the server accepted the command (so a missing folder is
-    // still a 404), and never twice (a retry happens only before it).
+    // The exchange moves into the page once the server has shown the folder
+    // exists (so a missing one is still a 404) and before the entries are
+    // read; never twice: an error before that is the retry's or the error
+    // page's, an error after it is said in the page.
     let mut unsent = Some(ex);
     let mut begun: Option<(Option<Out<'_>>, String)> = None;
     let listed = session.pool.retry(&mut lease, |c| {
-        let pending = c.open_listing(&dir)?;
-        if let Some(ex) = unsent.take() {
-            let title = String::from_utf8_lossy(&dir).into_owned();
-            let frame = browse::page(&ctx.layout(&title), &folder);
-            begun = Some((begin(ex, &frame.before, gzip), frame.after));
+        let read = c.open_listing(&dir)?.read_then(|| {
+            if let Some(ex) = unsent.take() {
+                let title = String::from_utf8_lossy(&dir).into_owned();
+                let frame = browse::page(&ctx.layout(&title), &folder);
+                begun = Some((begin(ex, &frame.before, gzip), frame.after));
+            }
+        });
+        match read {
+            Err(e) if begun.is_none() => Err(e.into()),
+            read => Ok(read),
         }
-        Ok(pending.read())
     });
+    drop(lease); // back to the pool: `not_a_dir` may need it
     let read = match listed {
         Ok(read) => read,
         Err(e) => return not_a_dir(ctx, &dir, e),
     };
-    drop(lease);
     let Some((Some(mut out), after)) = begun else {
         return Ok(Reply::Sent); // the browser went away
     };

@@ -7,6 +7,7 @@
 //   enhanceUploads     drop or pick files: one request each, with progress
 //   enhanceSort        the column headers sort the rows without a reload
 //   enhanceFilter      the filter box narrows the listing as you type
+//   loadMoreOnScroll   a big folder's next page loads as you scroll down
 //   enhanceActions     Rename and Delete open a dialog instead of a page
 //   selectBaseName     the rename page selects the name without its extension
 //
@@ -423,13 +424,110 @@
     });
   }
 
+  // ------------------------------------------------- the listing's pages
+
+  // A big folder comes in pages of a few hundred rows (the server sorts and
+  // filters the whole folder; its pager links work without script). While
+  // the page holds every row, sorting and filtering happen right here;
+  // otherwise the script asks the server and swaps in the answer's listing,
+  // and further pages load as the bottom of the table comes into view.
+
+  /** The part of the page the server renders from the listing. */
+  function listingPart() {
+    return document.getElementById("listing");
+  }
+
+  /** Whether the rows on the page are the whole (unfiltered) folder. */
+  function wholeListing() {
+    const part = listingPart();
+    if (!part) return true;
+    if (part.dataset.whole) return part.dataset.whole === "1";
+    return !part.querySelector("nav.pager");
+  }
+
+  /** Fetches a listing page and parses it. */
+  async function fetchPage(href) {
+    const response = await fetch(href, { credentials: "same-origin" });
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    if (!page.getElementById("listing")) throw new Error("no listing");
+    return page;
+  }
+
+  /** Shows the listing of `url` (sorted, filtered by the server) in place:
+   * no new page, the address follows without a new history entry. An
+   * answer no longer `wanted()` (a later one is on its way) is dropped. */
+  async function showListing(url, wanted) {
+    url.searchParams.delete("page");
+    const page = await fetchPage(url.pathname + url.search);
+    if (wanted && !wanted()) return;
+    const part = listingPart();
+    if (!part) throw new Error("no listing");
+    part.replaceWith(document.adoptNode(page.getElementById("listing")));
+    history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+    keepOrder(url.searchParams.get("sort") || "name", url.searchParams.get("order") || "asc");
+    loadMoreOnScroll();
+  }
+
+  /** The filter form keeps the order, for a reload or a ?q= search. */
+  function keepOrder(key, ordering) {
+    const filter = document.querySelector("form.filter");
+    if (!filter) return;
+    const set = (name, value) => {
+      const input = filter.querySelector("input[name='" + name + "']");
+      if (input) input.value = value;
+    };
+    set("sort", key);
+    set("order", ordering);
+  }
+
+  // The bottom pager's "Next" link loads the next page's rows under the
+  // table once it comes near the viewport.
+  function loadMoreOnScroll() {
+    if (typeof IntersectionObserver !== "function") return;
+    const part = listingPart();
+    const next = part && part.querySelector(".table-wrap + nav.pager a[rel='next']");
+    if (!next) return;
+    const observer = new IntersectionObserver(async (seen) => {
+      if (!seen.some((s) => s.isIntersecting)) return;
+      observer.disconnect();
+      const pager = next.closest("nav.pager");
+      const note = el("p", { className: "loading-more", role: "status" }, "Loading more…");
+      pager.before(note);
+      try {
+        const page = await fetchPage(next.href);
+        const tbody = part.querySelector("table.listing tbody");
+        const rows = page.querySelectorAll("#listing table.listing tbody tr.entry");
+        tbody.append(...Array.from(rows, (row) => document.adoptNode(row)));
+        const fresh = page.querySelector("#listing .table-wrap + nav.pager");
+        if (fresh && fresh.querySelector("a[rel='next']")) {
+          pager.replaceWith(document.adoptNode(fresh));
+        } else {
+          pager.remove();
+          // Every row from the first page on is here now: no pages left to show.
+          const top = part.querySelector(".listing-head nav.pager");
+          if (top && !top.querySelector("a[rel='prev']")) {
+            part.dataset.whole = "1";
+            top.remove();
+          }
+        }
+        note.remove();
+        loadMoreOnScroll();
+      } catch (err) {
+        note.remove(); // the link still leads there
+      }
+    }, { rootMargin: "800px 0px" });
+    observer.observe(next);
+  }
+
   // ---------------------------------------------------------------- sorting
 
   // A first click sorts names A to Z, sizes and times biggest and newest first.
   const NATURAL_DESC = { name: false, size: true, modified: true };
 
   // The column headers sort the rows in place, in the server's order (folders
-  // first, then the key, then the name), so a big folder is not listed again.
+  // first, then the key, then the name), so a small folder is not listed
+  // again; a folder of several pages is sorted by the server, in place too.
   // Their ?sort= links do the same without script.
   function enhanceSort() {
     if (!document.querySelector("table.listing a.sort")) return;
@@ -439,6 +537,12 @@
       if (!link || !plainClick(event)) return;
       event.preventDefault();
       const url = new URL(link.href);
+      if (!wholeListing()) {
+        showListing(url).catch(() => {
+          location.href = link.href;
+        });
+        return;
+      }
       sortRows(link.closest("table"), url.searchParams.get("sort") || "name", url.searchParams.get("order") === "desc");
     });
   }
@@ -484,62 +588,52 @@
       url.searchParams.set("order", next ? "desc" : "asc");
       link.setAttribute("href", url.pathname + url.search);
     });
-    // The address and the filter form keep the order, for a reload or a ?q= search.
+    // The address keeps the order, for a reload.
     const here = new URL(location.href);
     here.searchParams.set("sort", key);
     here.searchParams.set("order", ordering);
     history.replaceState(history.state, "", here.pathname + here.search + here.hash);
-    const filter = document.querySelector("form.filter");
-    if (filter) {
-      const set = (name, value) => {
-        const input = filter.querySelector("input[name='" + name + "']");
-        if (input) input.value = value;
-      };
-      set("sort", key);
-      set("order", ordering);
-    }
+    keepOrder(key, ordering);
   }
 
   // ----------------------------------------------------------------- filter
 
-  // The filter box narrows the rows as you type (the server's ?q= does the
-  // same without script), keeping the count and the URL up to date.
+  // Pause in typing before the server is asked to filter a big folder.
+  const FILTER_DELAY_MS = 250;
+
+  // The filter box narrows the listing as you type (the server's ?q= does
+  // the same without script), keeping the count and the URL up to date:
+  // among the rows here when they are the whole folder, else by asking the
+  // server (which filters every entry, not just this page's).
   function enhanceFilter() {
     const form = document.querySelector("form.filter");
     const input = form && form.querySelector("#filter-q");
     if (!input) return;
-    const countText = document.querySelector(".toolbar .count");
     const submit = form.querySelector(".filter-submit");
     if (submit) submit.hidden = true;
-    // After a ?q= the page holds only the matching rows: fetch all of them
-    // once the query changes.
-    let complete = input.value === "";
-    let loading = null;
-    let total = rows().length;
+    // What the listing on the page was filtered by (the server's rows).
+    let shownQ = input.value;
+    let timer = null;
+    let asked = 0;
 
     function apply() {
       const q = input.value;
       keepInUrl(q);
-      if (!complete) {
-        loading = loading || loadAllRows().then((n) => {
-          complete = true;
-          total = n;
-          apply();
-        }, () => {
-          form.submit(); // the server filters instead
-        });
+      clearTimeout(timer);
+      if (shownQ === "" && wholeListing()) {
+        filterHere(q);
         return;
       }
-      const needle = q.toLowerCase();
-      let shown = 0;
-      rows().forEach((row) => {
-        const hit = (row.getAttribute("data-name") || "").toLowerCase().includes(needle);
-        row.hidden = !hit;
-        if (hit) shown += 1;
-      });
-      const items = total === 1 ? "item" : "items";
-      if (countText) countText.textContent = q ? shown + " of " + total + " " + items : total + " " + items;
-      noMatches(q && !shown ? q : "");
+      timer = setTimeout(async () => {
+        const mine = ++asked;
+        const url = new URL(location.href);
+        try {
+          await showListing(url, () => mine === asked);
+          if (mine === asked) shownQ = q;
+        } catch (err) {
+          form.submit(); // the server filters with a page load instead
+        }
+      }, FILTER_DELAY_MS);
     }
 
     input.addEventListener("input", apply);
@@ -547,6 +641,22 @@
       event.preventDefault();
       apply();
     });
+  }
+
+  /** Hides the rows whose names don't contain `q`, any case. */
+  function filterHere(q) {
+    const needle = q.toLowerCase();
+    const all = rows();
+    let shown = 0;
+    all.forEach((row) => {
+      const hit = (row.getAttribute("data-name") || "").toLowerCase().includes(needle);
+      row.hidden = !hit;
+      if (hit) shown += 1;
+    });
+    const countText = document.querySelector("#listing .count");
+    const items = all.length === 1 ? "item" : "items";
+    if (countText) countText.textContent = q ? shown + " of " + all.length + " " + items : all.length + " " + items;
+    noMatches(q && !shown ? q : "");
   }
 
   function rows() {
@@ -578,26 +688,12 @@
       return url;
     };
     const here = set(new URL(location.href));
+    here.searchParams.delete("page");
     history.replaceState(history.state, "", here.pathname + here.search + here.hash);
     document.querySelectorAll("a.sort").forEach((link) => {
       const url = set(new URL(link.href));
       link.setAttribute("href", url.pathname + url.search);
     });
-  }
-
-  /** Replaces the table (or the "No names match" message) with the
-   * unfiltered listing's; resolves to the number of rows. */
-  async function loadAllRows() {
-    const url = new URL(location.href);
-    url.searchParams.delete("q");
-    const response = await fetch(url.pathname + url.search, { credentials: "same-origin" });
-    if (!response.ok) throw new Error("HTTP " + response.status);
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const fresh = page.querySelector(".table-wrap");
-    const old = document.querySelector(".table-wrap") || document.querySelector("main p.empty");
-    if (!fresh || !old) throw new Error("no listing");
-    old.replaceWith(document.adoptNode(fresh));
-    return rows().length;
   }
 
   // ---------------------------------------------------- rename and delete
@@ -774,6 +870,7 @@
     enhanceUploads,
     enhanceSort,
     enhanceFilter,
+    loadMoreOnScroll,
     enhanceActions,
     selectBaseName,
   ];

@@ -280,3 +280,94 @@ fn a_file_named_like_an_existing_folder_is_a_conflict() {
         srv.stop();
     }
 }
+
+/// Names no file can have are shown, escaped, but never linked or offered
+/// for rename or delete; a link's href browses it and carries its target.
+#[test]
+fn impossible_names_are_shown_but_never_linked() {
+    let mut steps = fake::login(&["SIZE", "MLSD"]);
+    steps.extend(pwd());
+    let listing = b"type=file;size=5; ..\r\ntype=file;size=1; a/b\r\ntype=dir; ok\r\n\
+                    type=OS.unix=slink:/srv/x;size=6; ln\r\n"
+        .to_vec();
+    for _ in 0..2 {
+        steps.extend([
+            expect("EPSV"),
+            Step::Epsv,
+            expect("MLSD /"),
+            fake::send("150 listing\r\n"),
+            Step::DataSend(listing.clone()),
+            fake::send("226 done\r\n"),
+        ]);
+    }
+    let server = Fake::start(steps);
+    let (srv, mut http) = login(&server);
+    let page = http.get("/browse/").text();
+    assert!(page.contains("invalid"), "{page}");
+    for bad in [
+        "/download/..",
+        "/download/a/b",
+        "/delete/a/b",
+        "/rename/..",
+        "/browse/a/b",
+    ] {
+        assert!(
+            !page.contains(&format!("href=\"{bad}")),
+            "{bad} is linked: {page}"
+        );
+    }
+    assert!(page.contains("href=\"/browse/ok/\""), "{page}");
+    let json = http.get("/browse/?format=json").text();
+    // `.` and `..` are every folder's own entries: left out, never shown.
+    assert!(!json.contains(r#""name":"..""#), "{json}");
+    let invalid = r#"{"name":"a/b","type":"invalid","size":null,"modified":null,"href":null}"#;
+    assert!(json.contains(invalid), "{json}");
+    assert!(
+        json.contains(r#""name":"ln","type":"link","size":null"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""href":"/browse/ln/","target":"/srv/x""#),
+        "{json}"
+    );
+    server.join();
+    srv.stop();
+}
+
+/// vsftpd's bare "550 Failed to change directory." for a folder its parent
+/// lists is "not allowed" (403, with the server's words), not "missing", and
+/// the error page leads back to the parent folder.
+#[test]
+fn a_listed_folder_the_server_refuses_to_open_is_403_and_leads_to_its_parent() {
+    let mut steps = fake::login(&["SIZE", "MLSD"]);
+    steps.extend(pwd());
+    steps.extend([
+        expect("EPSV"),
+        Step::Epsv,
+        expect("MLSD /pub/secret"),
+        // Take the data connection the client opened (the fake has one data
+        // listener: a stale connection would be the next listing's).
+        Step::DataHold(std::time::Duration::ZERO),
+        fake::send("550 Failed to change directory.\r\n"),
+        expect("SIZE /pub/secret"),
+        fake::send("550 Could not get file size.\r\n"),
+        expect("EPSV"),
+        Step::Epsv,
+        expect("MLSD /pub"),
+        fake::send("150 listing\r\n"),
+        Step::DataSend(b"type=dir; secret\r\n".to_vec()),
+        fake::send("226 done\r\n"),
+    ]);
+    let server = Fake::start(steps);
+    let (srv, mut http) = login(&server);
+    let r = http.get("/browse/pub/secret/");
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(
+        r.text().contains("550 Failed to change directory."),
+        "{}",
+        r.text()
+    );
+    assert!(r.text().contains("href=\"/browse/pub/\""), "{}", r.text());
+    server.join();
+    srv.stop();
+}

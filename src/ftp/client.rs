@@ -24,7 +24,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 pub struct Client {
     control: Control,
     data: DataPort,
-    config: Config,
+    pub(super) config: Config,
     features: Features,
     /// `TYPE I` was accepted.
     binary: bool,
@@ -335,7 +335,11 @@ impl Client {
 
     /// Opens the data connection, positions the file with REST for RETR
     /// (`rest` is `None` for listings), then sends the command.
-    fn start_transfer(&mut self, command: Command, rest: Option<u64>) -> Result<Download<'_>> {
+    pub(super) fn start_transfer(
+        &mut self,
+        command: Command,
+        rest: Option<u64>,
+    ) -> Result<Download<'_>> {
         // A bad argument must fail before EPSV opens a connection for nothing.
         command.encode()?;
         let data = self.data.open(&mut self.control)?;

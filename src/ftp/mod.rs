@@ -30,6 +30,7 @@ mod error;
 mod features;
 // Crate-visible for the fuzz entry points (crate::fuzz) only.
 pub(crate) mod list;
+mod listing;
 mod login;
 mod not_ftp;
 mod parse;
@@ -40,6 +41,7 @@ pub use client::Client;
 pub use error::{Error, LoginStep, Result};
 pub use features::Features;
 pub use list::{days_from_civil, is_valid_name, Entry, Kind};
+pub use listing::{Entries, EntryType, Pending, MAX_LINE_BYTES};
 pub use not_ftp::NotFtp;
 pub use reply::{codes, Reply};
 pub use transfer::{Download, Upload};

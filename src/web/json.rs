@@ -63,12 +63,6 @@ impl Object {
         self.raw(key, &format!("[{}]", items.join(",")))
     }
 
-    /// `"key": [{…}, {…}]`.
-    pub fn objects(self, key: &str, values: impl IntoIterator<Item = Object>) -> Object {
-        let items: Vec<String> = values.into_iter().map(Object::finish).collect();
-        self.raw(key, &format!("[{}]", items.join(",")))
-    }
-
     /// `"key": <json>` for JSON this module wrote.
     fn raw(mut self, key: &str, json: &str) -> Object {
         self.key(key);
@@ -120,18 +114,16 @@ mod tests {
 
     #[test]
     fn builds_objects_with_every_kind_of_value() {
-        let inner = Object::new().str("n", "x").num("s", 5u64);
         let json = Object::new()
             .str("path", "/a&b")
             .num("size", -1i64)
             .bool("empty", false)
             .opt("modified", None::<&str>, |o, k, v| o.str(k, v))
             .strs("uploaded", ["a", "b"])
-            .objects("entries", [inner])
             .finish();
         assert_eq!(
             json,
-            r#"{"path":"/a\u0026b","size":-1,"empty":false,"modified":null,"uploaded":["a","b"],"entries":[{"n":"x","s":5}]}"#
+            r#"{"path":"/a\u0026b","size":-1,"empty":false,"modified":null,"uploaded":["a","b"]}"#
         );
         assert_eq!(Object::new().finish(), "{}");
     }

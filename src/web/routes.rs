@@ -12,6 +12,7 @@ use super::response;
 use super::session::COOKIE;
 use super::{assets, paths, App};
 use crate::http::{Exchange, Method};
+use std::sync::{Mutex, PoisonError};
 
 pub use super::fail::{internal_error_page, stopping_page};
 
@@ -44,7 +45,7 @@ const ROUTES: &[Route] = &[
     at(Method::Post, "/logout", login::logout, Back::Home),
     at(Method::Get, "/download", download::by_name, Back::Home),
     at(Method::Get, "/assets/", serve_asset, Back::Home),
-    at(Method::Get, "/browse/", browse::page, Back::Home),
+    at(Method::Get, "/browse/", browse::page, Back::Parent),
     at(Method::Get, "/download/", download::send, Back::Parent),
     at(Method::Post, "/upload/", upload::handle, Back::Dir),
     at(Method::Post, "/mkdir/", manage::mkdir, Back::Dir),
@@ -113,9 +114,29 @@ fn healthz(_: &App, _: &mut Exchange<'_>, _: &Ctx) -> Result<Reply> {
     Ok(response::text(200, "ok").into())
 }
 
-fn serve_asset(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+fn serve_asset(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let rest = &ctx.path["/assets/".len()..];
     let (version, name) = rest.split_once('/').ok_or(Error::NotFound)?;
     let (bytes, content_type) = assets::get(version, name).ok_or(Error::NotFound)?;
-    Ok(response::asset(bytes.into_owned(), content_type).into())
+    let text = content_type.starts_with("text/") || content_type == "image/svg+xml";
+    let page = if text && response::accepts_gzip(ex.header("Accept-Encoding")) {
+        let page = response::asset(zipped_asset(name, &bytes), content_type);
+        response::with(page, "Content-Encoding", "gzip")
+    } else {
+        response::asset(bytes.into_owned(), content_type)
+    };
+    Ok(response::with(page, "Vary", "Accept-Encoding").into())
+}
+
+/// An embedded asset gzipped, compressed at its first request only (the
+/// handful of text assets: ~16 KiB kept in all).
+fn zipped_asset(name: &str, plain: &[u8]) -> Vec<u8> {
+    static ZIPPED: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
+    let mut zipped = ZIPPED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, bytes)) = zipped.iter().find(|(n, _)| n == name) {
+        return bytes.clone();
+    }
+    let bytes = response::gzip(plain);
+    zipped.push((name.to_string(), bytes.clone()));
+    bytes
 }

@@ -305,7 +305,7 @@ describe('ftpgate file management in headless Chromium', { skip: skipReason, tim
     step('8. the filter narrows the rows as you type, and keeps ?q= in the address', async () => {
       const filter = page.getByLabel('Filter');
       assert.equal(await page.locator('.filter-submit').isVisible(), false, 'no Filter button with script');
-      const count = page.locator('.toolbar .count');
+      const count = page.locator('#listing .count');
       assert.equal(await count.textContent(), '4 items');
       await filter.pressSequentially('.BIN', { delay: 20 });
       assert.deepEqual(await visibleNames(page), ['alpha.bin', 'beta.bin']);
@@ -504,7 +504,7 @@ describe('ftpgate file management in headless Chromium', { skip: skipReason, tim
       await clickAndLoad(page, submit);
       assert.equal(new URL(page.url()).searchParams.get('q'), 'TWO');
       assert.deepEqual(await entryNames(page), ['two.txt']);
-      assert.equal(await page.locator('.toolbar .count').textContent(), '1 of 2 items');
+      assert.equal(await page.locator('#listing .count').textContent(), '1 of 2 items');
       assert.equal(await page.getByLabel('Filter').inputValue(), 'TWO');
       await page.getByLabel('Filter').fill('nothing like it');
       await clickAndLoad(page, submit);

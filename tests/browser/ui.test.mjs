@@ -109,7 +109,7 @@ describe('ftpgate web UI in headless Chromium', { skip: skipReason, timeout: SUI
       const readme = page.locator('tr.entry.file', { hasText: 'README.txt' });
       assert.notEqual(await readme.locator('a.entry-name').getAttribute('download'), null);
       assert.match(await readme.locator('td.size').textContent(), /\d+\s*B/);
-      assert.match(await page.locator('.toolbar .count').textContent(), /^5 items$/);
+      assert.match(await page.locator('#listing .count').textContent(), /^5 items$/);
       await page.getByRole('button', { name: 'Log out' }).waitFor();
       assert.match(await page.locator('.account .who').textContent(), /demo/);
     });

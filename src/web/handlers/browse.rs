@@ -1,71 +1,185 @@
 //! # Browse
 //!
 //! `GET /browse/<path>/`: lists a directory through the session's pooled
-//! connection, sorted and filtered as the query asks (`sorting`), and
-//! renders it as a page or, for scripts, as JSON.
+//! connection without ever holding the page in memory. The top of the page
+//! (toolbar included) leaves as soon as the server has shown the folder
+//! exists (`ftp::Pending::read_then`); the listing is parsed into compact [`Entries`] as it arrives,
+//! sorted and filtered over the whole folder (`sorting`), and one page of
+//! rows is rendered straight to the socket, gzipped when the browser takes
+//! it. JSON waits for the whole listing (so errors keep their status), then
+//! streams every entry, or one page when `?page=` asks.
 
-use crate::ftp::{Entry, Kind};
-use crate::http::Exchange;
-use crate::web::context::Ctx;
-use crate::web::context::Reply;
+use crate::ftp::{Entries, EntryType};
+use crate::http::{BodyWriter, Exchange, Length};
+use crate::log_debug;
+use crate::web::context::{Ctx, Reply};
 use crate::web::error::{Error, Result};
 use crate::web::format::{exact_size, human_size, iso_time, relative_time, short_time};
-use crate::web::json::Object;
+use crate::web::json::{self, Object};
 use crate::web::paths;
-use crate::web::response;
-use crate::web::sorting::{Key, View};
-use crate::web::views::model::{Crumb, EntryKind, EntryView, Icon, Listing, SortHeader};
-use crate::web::views::pages;
+use crate::web::response::{self, Encoder};
+use crate::web::sorting::{Key, View, Window};
+use crate::web::tree;
+use crate::web::views::browse;
+use crate::web::views::model::{
+    Contents, Crumb, EntryKind, EntryView, Folder, Icon, ListingFailed, Pager, SortHeader,
+};
 use crate::web::App;
+use std::io::{self, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// A streamed body on its way out.
+type Out<'a> = Encoder<BodyWriter<'a>>;
+
 /// `GET /browse/<path>/`.
-pub fn page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+pub fn page(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
     let dir = ctx.target.clone();
     if !ctx.path.ends_with('/') {
         return Ok(response::redirect(&paths::browse_url(&dir)).into());
     }
-    let listed = session.pool.run(|c| Ok(c.list(&dir)?));
-    let entries = match listed {
-        Ok(entries) => entries,
+    let mut view = View::from_query(&ctx.query);
+    let gzip = response::accepts_gzip(ex.header("Accept-Encoding"));
+    let mut lease = session.pool.checkout()?;
+    if ctx.json {
+        let listed = session
+            .pool
+            .retry(&mut lease, |c| Ok(c.list_compact(&dir)?));
+        drop(lease);
+        match listed {
+            Ok(entries) => send_json(ex, &dir, &entries, &view, &session.csrf, gzip),
+            Err(e) => return not_a_dir(ctx, &dir, e),
+        }
+        return Ok(Reply::Sent);
+    }
+    view.page.get_or_insert(1);
+    let folder = folder(&dir, &view, &session.csrf);
+    // The exchange moves into the page once the server has shown the folder
+    // exists (so a missing one is still a 404) and before the entries are
+    // read; never twice: an error before that is the retry's or the error
+    // page's, an error after it is said in the page.
+    let mut unsent = Some(ex);
+    let mut begun: Option<(Option<Out<'_>>, String)> = None;
+    let listed = session.pool.retry(&mut lease, |c| {
+        let read = c.open_listing(&dir)?.read_then(|| {
+            if let Some(ex) = unsent.take() {
+                let title = String::from_utf8_lossy(&dir).into_owned();
+                let frame = browse::page(&ctx.layout(&title), &folder);
+                begun = Some((begin(ex, &frame.before, gzip), frame.after));
+            }
+        });
+        match read {
+            Err(e) if begun.is_none() => Err(e.into()),
+            read => Ok(read),
+        }
+    });
+    drop(lease); // back to the pool: `not_a_dir` may need it
+    let read = match listed {
+        Ok(read) => read,
         Err(e) => return not_a_dir(ctx, &dir, e),
     };
-    let order = View::from_query(&ctx.query);
-    let (entries, total) = order.apply(entries);
-    if ctx.json {
-        return Ok(response::json(200, to_json(&dir, &entries, &session.csrf)).into());
+    let Some((Some(mut out), after)) = begun else {
+        return Ok(Reply::Sent); // the browser went away
+    };
+    let written = match read {
+        Ok(entries) => write_contents(&mut out, &dir, &entries, &view),
+        Err(e) => write_failed(&mut out, &Error::from(e)),
+    };
+    if let Err(e) = written.and_then(|()| end(out, &after)) {
+        log_debug!("browser went away during a listing: {e}");
     }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let listing = view(&dir, &entries, total, &order, &session.csrf, now);
-    let title = String::from_utf8_lossy(&dir).into_owned();
-    Ok(response::html(200, pages::browse(&ctx.layout(&title), &listing)).into())
+    Ok(Reply::Sent)
+}
+
+/// Sends the head and the top of the page, and pushes them out.
+fn begin<'a>(ex: &'a mut Exchange<'_>, top: &str, gzip: bool) -> Option<Out<'a>> {
+    let headers = response::stream_headers("text/html; charset=utf-8", gzip);
+    let started = ex.stream(200, &headers, Length::Unknown).and_then(|body| {
+        let mut out = Encoder::new(body, gzip);
+        out.write_all(top.as_bytes())?;
+        out.push_out()?;
+        Ok(out)
+    });
+    started
+        .map_err(|e| log_debug!("browser went away before a listing: {e}"))
+        .ok()
+}
+
+/// Writes the rest of the page and ends the body cleanly.
+fn end(mut out: Out<'_>, after: &str) -> io::Result<()> {
+    out.write_all(after.as_bytes())?;
+    out.finish()?.finish()
 }
 
 /// A path that can't be listed may be a file (a symlink clicked as a folder):
-/// then download it; otherwise report the listing error.
+/// then download it. Otherwise a folder its parent lists but the server
+/// won't open (vsftpd's bare "550 Failed to change directory.") is 403 with
+/// the server's words, and anything else the listing error.
 fn not_a_dir(ctx: &Ctx, dir: &[u8], err: Error) -> Result<Reply> {
     let session = ctx.session()?;
-    if err.status() == 404 && dir != b"/" {
-        let size = session.pool.run(|c| Ok(c.size(dir)?));
-        if size.is_ok() {
-            return Ok(response::redirect(&paths::download_url(dir)).into());
-        }
+    if err.status() != 404 || dir == b"/" {
+        return Err(err);
     }
-    Err(err)
+    if session.pool.run(|c| Ok(c.size(dir)?)).is_ok() {
+        return Ok(response::redirect(&paths::download_url(dir)).into());
+    }
+    match err {
+        Error::Ftp(e) => {
+            let mut lease = session.pool.checkout()?;
+            Err(tree::refusal(&mut lease, dir, e))
+        }
+        other => Err(other),
+    }
 }
 
-fn view(
-    dir: &[u8],
-    entries: &[Entry],
-    total: usize,
-    order: &View,
-    csrf: &str,
-    now: i64,
-) -> Listing {
+/// The count, pager and table of one page, and its rows.
+fn write_contents(out: &mut Out<'_>, dir: &[u8], entries: &Entries, view: &View) -> io::Result<()> {
+    let order = view.apply(entries);
+    let window = view.window(order.len());
+    let contents = contents(dir, entries.len(), order.len(), view, &window);
+    let frame = browse::contents(&contents);
+    out.write_all(frame.before.as_bytes())?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    for &i in &order[window.rows] {
+        let row = browse::row(&entry_view(dir, entries, i as usize, now));
+        out.write_all(row.into_string().as_bytes())?;
+    }
+    out.write_all(frame.after.as_bytes())
+}
+
+/// Says in the page why the listing stopped (its 200 left already).
+fn write_failed(out: &mut Out<'_>, err: &Error) -> io::Result<()> {
+    crate::log_warn!("a listing failed after its page began: {err}");
+    let failed = ListingFailed {
+        title: err.title().to_string(),
+        message: err.to_string(),
+        server_said: err.server_said(),
+    };
+    out.write_all(browse::failed(&failed).into_string().as_bytes())
+}
+
+fn folder(dir: &[u8], view: &View, csrf: &str) -> Folder {
     let href = paths::browse_url(dir);
+    let action = |verb: &str| format!("/{verb}{}", &href["/browse".len()..]);
+    Folder {
+        path: String::from_utf8_lossy(dir).into_owned(),
+        crumbs: crumbs(dir),
+        parent_href: (dir != b"/").then(|| paths::browse_url(&paths::split(dir).0)),
+        q: view.q.clone(),
+        sort: view.key.as_str(),
+        order: if view.desc { "desc" } else { "asc" },
+        csrf: csrf.to_string(),
+        upload_action: action("upload"),
+        mkdir_action: action("mkdir"),
+        cwd: String::from_utf8_lossy(dir).into_owned(),
+        json_href: format!("{href}?format=json"),
+        href,
+    }
+}
+
+fn contents(dir: &[u8], total: usize, matched: usize, view: &View, w: &Window) -> Contents {
     let headers = [
         (Key::Name, "Name", "name"),
         (Key::Size, "Size", "size"),
@@ -75,27 +189,36 @@ fn view(
     .map(|(key, label, class)| SortHeader {
         label,
         class,
-        href: order.href(key),
-        aria_sort: order.aria_sort(key),
+        href: view.href(key),
+        aria_sort: view.aria_sort(key),
     })
     .collect();
-    let action = |verb: &str| format!("/{verb}{}", &href["/browse".len()..]);
-    Listing {
+    let href = paths::browse_url(dir);
+    let pager = Pager {
+        page: w.page,
+        pages: w.pages,
+        first_row: if w.rows.is_empty() {
+            0
+        } else {
+            w.rows.start + 1
+        },
+        prev_href: (w.page > 1).then(|| view.page_href((w.page - 1).min(w.pages))),
+        next_href: (w.page < w.pages).then(|| view.page_href(w.page + 1)),
+        last_href: view.page_href(w.pages),
+        action: href.clone(),
+        sort: view.key.as_str(),
+        order: if view.desc { "desc" } else { "asc" },
+        q: view.q.clone(),
+    };
+    Contents {
         path: String::from_utf8_lossy(dir).into_owned(),
-        crumbs: crumbs(dir),
-        parent_href: (dir != b"/").then(|| paths::browse_url(&paths::split(dir).0)),
-        entries: entries.iter().map(|e| entry_view(dir, e, now)).collect(),
         total,
-        headers,
-        q: order.q.clone(),
-        sort: order.key.as_str(),
-        order: if order.desc { "desc" } else { "asc" },
-        csrf: csrf.to_string(),
-        upload_action: action("upload"),
-        mkdir_action: action("mkdir"),
-        cwd: String::from_utf8_lossy(dir).into_owned(),
-        json_href: format!("{href}?format=json"),
+        matched,
+        q: view.q.clone(),
         href,
+        headers,
+        pager,
+        rows: w.rows.len(),
     }
 }
 
@@ -116,38 +239,44 @@ fn crumbs(dir: &[u8]) -> Vec<Crumb> {
     out
 }
 
-fn entry_view(dir: &[u8], e: &Entry, now: i64) -> EntryView {
-    let path = paths::join(dir, &e.name);
-    let (kind, href, download_href, link_target) = match &e.kind {
-        Kind::Dir => (EntryKind::Dir, paths::browse_url(&path), None, None),
-        Kind::File => (EntryKind::File, paths::download_url(&path), None, None),
-        Kind::Symlink { target } => (
+fn entry_view(dir: &[u8], entries: &Entries, i: usize, now: i64) -> EntryView {
+    let name = entries.name(i);
+    let path = paths::join(dir, name);
+    let (kind, href, download_href) = match entries.kind(i) {
+        EntryType::Dir => (EntryKind::Dir, paths::browse_url(&path), None),
+        EntryType::File => (EntryKind::File, paths::download_url(&path), None),
+        EntryType::Symlink => (
             EntryKind::Symlink,
             paths::browse_url(&path),
             Some(paths::download_url(&path)),
-            target
-                .as_ref()
-                .map(|t| String::from_utf8_lossy(t).into_owned()),
         ),
-        // Devices and lines the parser did not understand: offer the download,
-        // which fails with the server's own reason if it isn't a file.
-        _ => (EntryKind::Other, paths::download_url(&path), None, None),
+        // Devices: offer the download, which fails with the server's own
+        // reason if it isn't a file.
+        EntryType::Other => (EntryKind::Other, paths::download_url(&path), None),
+        // Never linked: the name is a raw line, or could climb out of the folder.
+        EntryType::Unknown | EntryType::Invalid => (EntryKind::Invalid, String::new(), None),
     };
-    let size = e.size.filter(|_| e.kind != Kind::Dir);
+    // A link's own size is the length of its target's path: not worth showing.
+    let size = entries
+        .size(i)
+        .filter(|_| matches!(kind, EntryKind::File | EntryKind::Other));
+    let modified = entries.modified(i);
     EntryView {
-        name: String::from_utf8_lossy(&e.name).into_owned(),
+        name: String::from_utf8_lossy(name).into_owned(),
         kind,
-        icon: icon(kind, &e.name),
+        icon: icon(kind, name),
         href,
         download_href,
         size_human: size.map(human_size),
         size_exact: size.map(exact_size),
         size_bytes: size,
-        modified: e.modified.map(|m| relative_time(m, now)),
-        modified_exact: e.modified.map(|m| format!("{} UTC", short_time(m))),
-        modified_iso: e.modified.map(iso_time),
-        modified_secs: e.modified,
-        link_target,
+        modified: modified.map(|m| relative_time(m, now)),
+        modified_exact: modified.map(|m| format!("{} UTC", short_time(m))),
+        modified_iso: modified.map(iso_time),
+        modified_secs: modified,
+        link_target: entries
+            .link_target(i)
+            .map(|t| String::from_utf8_lossy(t).into_owned()),
         rename_href: format!("/rename{}", paths::encode(&path)),
         delete_href: format!("/delete{}", paths::encode(&path)),
     }
@@ -172,7 +301,7 @@ fn icon(kind: EntryKind, name: &[u8]) -> Icon {
     match kind {
         EntryKind::Dir => Icon::Folder,
         EntryKind::Symlink => Icon::Link,
-        EntryKind::Other => Icon::Other,
+        EntryKind::Other | EntryKind::Invalid => Icon::Other,
         EntryKind::File => {
             let ext = name
                 .iter()
@@ -193,34 +322,81 @@ fn icon(kind: EntryKind, name: &[u8]) -> Icon {
     }
 }
 
-fn to_json(dir: &[u8], entries: &[Entry], csrf: &str) -> String {
-    let items: Vec<Object> = entries
-        .iter()
-        .map(|e| {
-            let kind = match e.kind {
-                Kind::File => "file",
-                Kind::Dir => "dir",
-                Kind::Symlink { .. } => "link",
-                _ => "other",
-            };
-            let path = paths::join(dir, &e.name);
-            let href = match e.kind {
-                Kind::Dir => paths::browse_url(&path),
-                _ => paths::download_url(&path),
-            };
-            Object::new()
-                .str("name", &String::from_utf8_lossy(&e.name))
-                .str("type", kind)
-                .opt("size", e.size, |o, k, s| o.num(k, s))
-                .opt("modified", e.modified, |o, k, m| o.str(k, &iso_time(m)))
-                .str("href", &href)
-        })
-        .collect();
-    Object::new()
+/// The JSON listing: `path`, `total` (entries the filter kept), `page`,
+/// `pages`, `next` (the next page's address, or null), the entries, `csrf`.
+/// Written entry by entry; without `?page=` every entry is one page.
+fn send_json(
+    ex: &mut Exchange<'_>,
+    dir: &[u8],
+    entries: &Entries,
+    view: &View,
+    csrf: &str,
+    gzip: bool,
+) {
+    let order = view.apply(entries);
+    let w = view.window(order.len());
+    let next = (w.page < w.pages).then(|| {
+        let href = paths::browse_url(dir) + &view.page_href(w.page + 1);
+        href + "&format=json"
+    });
+    let head = Object::new()
         .str("path", &String::from_utf8_lossy(dir))
-        .objects("entries", items)
-        .str("csrf", csrf)
-        .finish()
+        .num("total", order.len() as u64)
+        .num("page", w.page as u64)
+        .num("pages", w.pages as u64)
+        .opt("next", next.as_deref(), |o, k, n| o.str(k, n))
+        .finish();
+    let headers = response::stream_headers("application/json", gzip);
+    let sent = ex.stream(200, &headers, Length::Unknown).and_then(|body| {
+        let mut out = Encoder::new(body, gzip);
+        // The head object without its closing brace, then the entries.
+        out.write_all(&head.as_bytes()[..head.len() - 1])?;
+        out.write_all(b",\"entries\":[")?;
+        for (n, &i) in order[w.rows].iter().enumerate() {
+            if n > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(entry_json(dir, entries, i as usize).as_bytes())?;
+        }
+        write!(out, "],\"csrf\":{}}}", json::string(csrf))?;
+        out.finish()?.finish()
+    });
+    if let Err(e) = sent {
+        log_debug!("client went away during a JSON listing: {e}");
+    }
+}
+
+fn entry_json(dir: &[u8], entries: &Entries, i: usize) -> String {
+    let kind = entries.kind(i);
+    let path = paths::join(dir, entries.name(i));
+    // A link is browsed: a link to a file is sent on to its download.
+    let href = match kind {
+        EntryType::Dir | EntryType::Symlink => Some(paths::browse_url(&path)),
+        EntryType::File | EntryType::Other => Some(paths::download_url(&path)),
+        EntryType::Unknown | EntryType::Invalid => None,
+    };
+    let word = match kind {
+        EntryType::File => "file",
+        EntryType::Dir => "dir",
+        EntryType::Symlink => "link",
+        EntryType::Other => "other",
+        EntryType::Unknown | EntryType::Invalid => "invalid",
+    };
+    let size = entries
+        .size(i)
+        .filter(|_| matches!(kind, EntryType::File | EntryType::Other));
+    let mut entry = Object::new()
+        .str("name", &String::from_utf8_lossy(entries.name(i)))
+        .str("type", word)
+        .opt("size", size, |o, k, s| o.num(k, s))
+        .opt("modified", entries.modified(i), |o, k, m| {
+            o.str(k, &iso_time(m))
+        })
+        .opt("href", href, |o, k, h| o.str(k, &h));
+    if let Some(target) = entries.link_target(i) {
+        entry = entry.str("target", &String::from_utf8_lossy(target));
+    }
+    entry.finish()
 }
 
 #[cfg(test)]

@@ -49,8 +49,9 @@ pub fn refusal(c: &mut Client, path: &[u8], e: ftp::Error) -> Error {
         return Error::Ftp(e);
     }
     let (dir, name) = paths::split(path);
-    match c.list(&dir) {
-        Ok(entries) if entries.iter().any(|x| x.name == name) => Error::seen(e),
+    // The compact listing: a huge parent costs bytes per entry, not objects.
+    match c.list_compact(&dir) {
+        Ok(entries) if (0..entries.len()).any(|i| entries.name(i) == name) => Error::seen(e),
         _ => Error::Ftp(e),
     }
 }

@@ -4,6 +4,7 @@
 //! in [`model`] and call a function in [`pages`]; templates never see FTP types,
 //! and every user-controlled string is escaped by maud.
 
+pub mod browse;
 mod layout;
 pub mod model;
 pub mod pages;
@@ -92,8 +93,29 @@ mod tests {
         }
     }
 
+    /// A browse page's view models and its rows.
+    struct Listing {
+        folder: Folder,
+        contents: Contents,
+        entries: Vec<EntryView>,
+    }
+
+    /// The browse page as the handler streams it, in one string.
+    fn browse_page(layout: &Layout, l: &Listing) -> maud::Markup {
+        let page = super::browse::page(layout, &l.folder);
+        let inner = super::browse::contents(&l.contents);
+        let mut html = page.before;
+        html.push_str(&inner.before);
+        for e in &l.entries {
+            html.push_str(&super::browse::row(e).into_string());
+        }
+        html.push_str(&inner.after);
+        html.push_str(&page.after);
+        maud::PreEscaped(html)
+    }
+
     fn listing(entries: Vec<EntryView>) -> Listing {
-        Listing {
+        let folder = Folder {
             path: "/pub/music".into(),
             crumbs: vec![
                 crumb("/", "/browse/"),
@@ -101,8 +123,22 @@ mod tests {
                 crumb("music", "/browse/pub/music/"),
             ],
             parent_href: Some("/browse/pub/".into()),
+            q: String::new(),
+            sort: "name",
+            order: "asc",
+            href: "/browse/pub/music/".into(),
+            csrf: "tok123".into(),
+            upload_action: "/upload/pub/music/".into(),
+            mkdir_action: "/mkdir/pub/music/".into(),
+            cwd: "/pub/music".into(),
+            json_href: "/browse/pub/music/?format=json".into(),
+        };
+        let contents = Contents {
+            path: "/pub/music".into(),
             total: entries.len(),
-            entries,
+            matched: entries.len(),
+            q: String::new(),
+            href: "/browse/pub/music/".into(),
             headers: vec![
                 SortHeader {
                     label: "Name",
@@ -123,15 +159,24 @@ mod tests {
                     aria_sort: None,
                 },
             ],
-            q: String::new(),
-            sort: "name",
-            order: "asc",
-            href: "/browse/pub/music/".into(),
-            csrf: "tok123".into(),
-            upload_action: "/upload/pub/music/".into(),
-            mkdir_action: "/mkdir/pub/music/".into(),
-            cwd: "/pub/music".into(),
-            json_href: "/browse/pub/music/?format=json".into(),
+            pager: Pager {
+                page: 1,
+                pages: 1,
+                first_row: usize::from(!entries.is_empty()),
+                prev_href: None,
+                next_href: None,
+                last_href: "?sort=name&order=asc".into(),
+                action: "/browse/pub/music/".into(),
+                sort: "name",
+                order: "asc",
+                q: String::new(),
+            },
+            rows: entries.len(),
+        };
+        Listing {
+            folder,
+            contents,
+            entries,
         }
     }
 
@@ -217,8 +262,8 @@ mod tests {
         vec![
             (false, pages::login(&out, &login_form())),
             (true, pages::login(&inn, &failed)),
-            (true, pages::browse(&inn, &full)),
-            (false, pages::browse(&out, &listing(vec![]))),
+            (true, browse_page(&inn, &full)),
+            (false, browse_page(&out, &listing(vec![]))),
             (true, pages::error(&inn, &error_page())),
             (false, pages::error(&out, &error_page())),
             (true, pages::confirm_delete(&inn, &confirm(true))),
@@ -236,10 +281,13 @@ mod tests {
         let mut link = entry(&evil("link"), EntryKind::Symlink);
         link.link_target = Some(evil("target"));
         let mut list = listing(vec![file, link]);
-        list.path = evil("path");
-        list.crumbs.push(crumb(&evil("crumb"), &evil("crumbhref")));
-        list.cwd = evil("cwd");
-        let html = pages::browse(&logged_in(), &list).into_string();
+        list.folder.path = evil("path");
+        list.contents.path = evil("path");
+        list.folder
+            .crumbs
+            .push(crumb(&evil("crumb"), &evil("crumbhref")));
+        list.folder.cwd = evil("cwd");
+        let html = browse_page(&logged_in(), &list).into_string();
         let tags = [
             "name",
             "href",
@@ -347,10 +395,10 @@ mod tests {
 
     #[test]
     fn empty_folder_says_so_instead_of_an_empty_table() {
-        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        let html = browse_page(&logged_in(), &listing(vec![])).into_string();
         assert!(html.contains("This folder is empty."));
         assert!(!html.contains("<table"));
-        let html = pages::browse(&logged_in(), &listing(vec![entry("a", EntryKind::File)]));
+        let html = browse_page(&logged_in(), &listing(vec![entry("a", EntryKind::File)]));
         assert!(!html.into_string().contains("This folder is empty."));
     }
 
@@ -360,7 +408,7 @@ mod tests {
             assert_eq!(html.contains("action=\"/logout\""), logged_in, "{html}");
             assert_eq!(html.contains(">Log out</button>"), logged_in);
         }
-        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        let html = browse_page(&logged_in(), &listing(vec![])).into_string();
         let logout = &html[html.find("action=\"/logout\"").unwrap()..];
         assert!(logout.contains(&format!("name=\"csrf\" value=\"{}\"", escaped("csrf"))));
     }
@@ -430,7 +478,7 @@ mod tests {
         dir.href = "/browse/d/".into();
         let mut file = entry("f", EntryKind::File);
         file.href = "/download/f".into();
-        let html = pages::browse(&logged_in(), &listing(vec![dir, file, link])).into_string();
+        let html = browse_page(&logged_in(), &listing(vec![dir, file, link])).into_string();
         assert!(html.contains("href=\"/browse/d/\">d</a>"));
         assert!(html.contains("href=\"/download/f\" download>f</a>"));
         assert!(html.contains("href=\"/browse/l/\">l</a>"));
@@ -440,7 +488,7 @@ mod tests {
 
     #[test]
     fn rows_carry_exact_size_and_iso_time() {
-        let html = pages::browse(&logged_in(), &listing(vec![entry("f", EntryKind::File)]));
+        let html = browse_page(&logged_in(), &listing(vec![entry("f", EntryKind::File)]));
         let html = html.into_string();
         assert!(html.contains("title=\"1,572,864 bytes\">1.5 MiB</td>"));
         assert!(html.contains("<time datetime=\"2026-11-28T14:03:00Z\""));
@@ -458,20 +506,20 @@ mod tests {
     #[test]
     fn breadcrumbs_mark_the_last_crumb_current_and_up_needs_a_parent() {
         let mut list = listing(vec![]);
-        let html = pages::browse(&logged_in(), &list).into_string();
+        let html = browse_page(&logged_in(), &list).into_string();
         assert!(html.contains("<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol>"));
         assert_eq!(html.matches("aria-current=\"page\"").count(), 1);
         assert!(html.contains("href=\"/browse/pub/music/\" aria-current=\"page\">music</a>"));
         assert!(html.contains("href=\"/browse/pub/\">"), "the Up link");
-        list.parent_href = None;
-        list.crumbs.truncate(1);
-        let html = pages::browse(&logged_in(), &list).into_string();
+        list.folder.parent_href = None;
+        list.folder.crumbs.truncate(1);
+        let html = browse_page(&logged_in(), &list).into_string();
         assert!(!html.contains(">Up</a>"));
     }
 
     #[test]
     fn upload_form_sends_csrf_and_overwrite_before_the_files() {
-        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        let html = browse_page(&logged_in(), &listing(vec![])).into_string();
         let form = &html[html
             .find("action=\"/upload/pub/music/\"")
             .expect("upload form")..];
@@ -489,7 +537,7 @@ mod tests {
 
     #[test]
     fn download_by_name_form_gets_path_relative_to_cwd() {
-        let html = pages::browse(&logged_in(), &listing(vec![])).into_string();
+        let html = browse_page(&logged_in(), &listing(vec![])).into_string();
         assert!(html.contains("method=\"get\" action=\"/download\""));
         assert!(html.contains("name=\"path\""));
         assert!(html.contains("<input type=\"hidden\" name=\"cwd\" value=\"/pub/music\">"));

@@ -58,8 +58,11 @@ pub enum EntryKind {
     File,
     /// A symbolic link; `href` browses it when it may be a directory.
     Symlink,
-    /// A device, socket, or a line the server sent that could not be parsed.
+    /// A device, socket or pipe.
     Other,
+    /// A line ftpgate could not read, or a name no file can have: shown
+    /// (escaped), never linked or acted on.
+    Invalid,
 }
 
 impl EntryKind {
@@ -70,6 +73,7 @@ impl EntryKind {
             EntryKind::File => "file",
             EntryKind::Symlink => "link",
             EntryKind::Other => "other",
+            EntryKind::Invalid => "invalid",
         }
     }
 }
@@ -155,18 +159,14 @@ pub struct SortHeader {
     pub aria_sort: Option<&'static str>,
 }
 
-/// A directory page.
+/// The frame of a directory page: all of it but the entries, known before
+/// the listing is read (so it can leave at once).
 #[derive(Debug, Clone)]
-pub struct Listing {
+pub struct Folder {
     /// The directory as text, e.g. `/pub/music`.
     pub path: String,
     pub crumbs: Vec<Crumb>,
     pub parent_href: Option<String>,
-    /// Directories first, then files; already sorted and filtered.
-    pub entries: Vec<EntryView>,
-    /// Entries in the folder before the filter.
-    pub total: usize,
-    pub headers: Vec<SortHeader>,
     /// The filter text (`?q=`), and the sort to keep when filtering.
     pub q: String,
     pub sort: &'static str,
@@ -182,6 +182,51 @@ pub struct Listing {
     pub cwd: String,
     /// Link to the same listing as JSON.
     pub json_href: String,
+}
+
+/// The part of a directory page that needs the entries: the count, the
+/// pager and the table around one page of rows.
+#[derive(Debug, Clone)]
+pub struct Contents {
+    /// The directory as text, for the table's caption.
+    pub path: String,
+    /// Entries in the folder, before the filter.
+    pub total: usize,
+    /// Entries the filter kept (all of them without one).
+    pub matched: usize,
+    pub q: String,
+    /// The unfiltered listing ("Show all").
+    pub href: String,
+    pub headers: Vec<SortHeader>,
+    pub pager: Pager,
+    /// How many rows this page shows (they are written after the head).
+    pub rows: usize,
+}
+
+/// Where a page of rows sits among the pages of a listing.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// 1-based; past `pages` when the address asked for a page that isn't there.
+    pub page: usize,
+    pub pages: usize,
+    /// Position of the first row shown, 1-based (0 when none).
+    pub first_row: usize,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub last_href: String,
+    /// The jump form keeps these: the listing's URL, sort, order and filter.
+    pub action: String,
+    pub sort: &'static str,
+    pub order: &'static str,
+    pub q: String,
+}
+
+/// A listing that failed after its page had begun: said in the page.
+#[derive(Debug, Clone)]
+pub struct ListingFailed {
+    pub title: String,
+    pub message: String,
+    pub server_said: Option<String>,
 }
 
 /// An error page.

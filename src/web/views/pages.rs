@@ -1,13 +1,12 @@
 //! # Pages
 //!
-//! The pages handlers render: login, browse, the delete confirmation, the
-//! rename form and errors. Each takes the shared [`Layout`] and its own view
+//! The pages handlers render whole: login, the delete confirmation, the
+//! rename form and errors (the browse page is streamed: `views::browse`). Each takes the shared [`Layout`] and its own view
 //! model and returns finished HTML; every user-controlled string goes
 //! through maud's escaping.
 
 use super::layout::page;
-use super::model::{DeleteConfirm, EntryKind, ErrorPage, Layout, Listing, LoginForm, RenameForm};
-use super::parts;
+use super::model::{DeleteConfirm, EntryKind, ErrorPage, Layout, LoginForm, RenameForm};
 use crate::web::format::count;
 use maud::{html, Markup};
 
@@ -90,22 +89,6 @@ fn server_fields(form: &LoginForm, focus: Focus) -> Markup {
             }
         }
     }
-}
-
-/// The directory page: breadcrumbs, the entries, and the upload and
-/// download-by-name forms.
-pub fn browse(layout: &Layout, listing: &Listing) -> Markup {
-    let content = html! {
-        (parts::breadcrumbs(&listing.crumbs))
-        h1.path { (listing.path) }
-        (parts::toolbar(listing))
-        (parts::entries(listing))
-        div.forms {
-            (parts::upload_form(listing))
-            (parts::download_form(listing))
-        }
-    };
-    page(layout, "page-browse", content)
 }
 
 /// An error page: status and title, what happened, what the FTP server said,

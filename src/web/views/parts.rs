@@ -1,13 +1,13 @@
 //! # Partials
 //!
 //! The pieces the browse page is built from: breadcrumbs, the toolbar (new
-//! folder, filter), the sortable entry table and its rows, the upload and
-//! download-by-name forms, and icons from the embedded sprite
+//! folder, filter, upload), the count and pager, the sortable entry table
+//! and its rows, the download-by-name form, and icons from the embedded sprite
 //! (`assets/icons.svg`, referenced by `<use>`: the CSP allows 'self' only).
 
-use super::model::{Crumb, EntryKind, EntryView, Icon, Listing};
+use super::model::{Contents, Crumb, EntryKind, EntryView, Folder, Icon};
 use crate::web::assets;
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 
 /// Partial: an icon from the sprite, labelled for screen readers.
 pub(super) fn icon(icon: Icon) -> Markup {
@@ -49,65 +49,89 @@ pub(super) fn breadcrumbs(crumbs: &[Crumb]) -> Markup {
     }
 }
 
-/// Partial: the bar above the table: "Up", the new-folder and filter forms,
-/// the entry count, the JSON link.
-pub(super) fn toolbar(listing: &Listing) -> Markup {
+/// Partial: the toolbar at the top of a folder: "Up", the new-folder and
+/// filter forms, the JSON link, and the upload form, so none of them waits
+/// below thousands of rows.
+pub(super) fn toolbar(folder: &Folder) -> Markup {
     html! {
         div.toolbar {
-            @if let Some(parent) = &listing.parent_href {
+            @if let Some(parent) = &folder.parent_href {
                 a.button href=(parent) { (up_icon()) "Up" }
             }
-            form.mkdir.inline method="post" action=(listing.mkdir_action) {
-                input type="hidden" name="csrf" value=(listing.csrf);
+            form.mkdir.inline method="post" action=(folder.mkdir_action) {
+                input type="hidden" name="csrf" value=(folder.csrf);
                 label for="mkdir-name" { "New folder" }
                 input #mkdir-name type="text" name="name" required autocomplete="off"
                     autocapitalize="off" spellcheck="false";
                 button.button type="submit" { "Create" }
             }
-            form.filter.inline method="get" action=(listing.href) role="search" {
+            form.filter.inline method="get" action=(folder.href) role="search" {
                 label for="filter-q" { "Filter" }
-                input #filter-q type="search" name="q" value=(listing.q) autocomplete="off"
+                input #filter-q type="search" name="q" value=(folder.q) autocomplete="off"
                     autocapitalize="off" spellcheck="false";
-                input type="hidden" name="sort" value=(listing.sort);
-                input type="hidden" name="order" value=(listing.order);
+                input type="hidden" name="sort" value=(folder.sort);
+                input type="hidden" name="order" value=(folder.order);
                 button.button.filter-submit type="submit" { "Filter" }
             }
-            span.count aria-live="polite" { (count_text(listing)) }
-            a.json href=(listing.json_href) type="application/json" { "JSON" }
+            a.json href=(folder.json_href) type="application/json" { "JSON" }
         }
+        (upload_form(folder))
     }
 }
 
 /// "10 items", or "3 of 10 items" when a filter is on.
-fn count_text(listing: &Listing) -> String {
+fn count_text(c: &Contents) -> String {
     let items = |n: usize| if n == 1 { "item" } else { "items" };
-    if listing.q.is_empty() {
-        format!("{} {}", listing.total, items(listing.total))
+    if c.q.is_empty() {
+        format!("{} {}", count_number(c.total), items(c.total))
     } else {
         format!(
             "{} of {} {}",
-            listing.entries.len(),
-            listing.total,
-            items(listing.total)
+            count_number(c.matched),
+            count_number(c.total),
+            items(c.total)
         )
     }
 }
 
-/// Partial: the entry table, or a clear message when the folder is empty or
-/// nothing matches the filter.
-pub(super) fn entries(listing: &Listing) -> Markup {
+/// 20000 → "20,000".
+fn count_number(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Partial: what the listing shows: the count and pager, then the table
+/// (with `slot` where the rows go) or a message when there is nothing to show.
+pub(super) fn contents(c: &Contents, slot: &'static str) -> Markup {
+    let p = &c.pager;
     html! {
-        @if listing.total == 0 {
+        div.listing-head {
+            span.count aria-live="polite" { (count_text(c)) }
+            @if p.pages > 1 { (pager(c, true)) }
+        }
+        @if c.total == 0 {
             p.empty { "This folder is empty." }
-        } @else if listing.entries.is_empty() {
-            p.empty { "No names match “" (listing.q) "”. " a href=(listing.href) { "Show all" } }
+        } @else if c.matched == 0 {
+            p.empty { "No names match “" (c.q) "”. " a href=(c.href) { "Show all" } }
+        } @else if c.rows == 0 {
+            p.empty {
+                "There is no page " (p.page) "; this listing has " (p.pages) " pages. "
+                a href=(p.last_href) { "Go to the last page" }
+            }
         } @else {
             div.table-wrap {
                 table.listing {
-                    caption.visually-hidden { "Contents of " (listing.path) }
+                    caption.visually-hidden { "Contents of " (c.path) }
                     thead {
                         tr {
-                            @for h in &listing.headers {
+                            @for h in &c.headers {
                                 th class=(h.class) scope="col" aria-sort=[h.aria_sort] {
                                     a.sort href=(h.href) { (h.label) }
                                 }
@@ -115,11 +139,42 @@ pub(super) fn entries(listing: &Listing) -> Markup {
                             th.actions scope="col" { span.visually-hidden { "Actions" } }
                         }
                     }
-                    tbody {
-                        @for entry in &listing.entries {
-                            (entry_row(entry))
-                        }
-                    }
+                    tbody { (PreEscaped(slot)) }
+                }
+            }
+            @if p.pages > 1 { (pager(c, false)) }
+        }
+    }
+}
+
+/// Partial: previous/next links, where this page is, and (at the top) a
+/// form to jump to any page: all plain links and a GET form, no script
+/// needed. The script follows the bottom pager's `rel="next"` as you scroll.
+fn pager(c: &Contents, top: bool) -> Markup {
+    let p = &c.pager;
+    let last_row = p.first_row + c.rows.saturating_sub(1);
+    let label = if top { "Pages" } else { "Pages, bottom" };
+    html! {
+        nav.pager aria-label=(label) {
+            @if let Some(prev) = &p.prev_href {
+                a.button.pager-prev href=(prev) rel="prev" { "‹ Previous" }
+            }
+            span.pager-at {
+                "Page " (p.page) " of " (p.pages)
+                @if c.rows > 0 { " (" (count_number(p.first_row)) "–" (count_number(last_row)) ")" }
+            }
+            @if let Some(next) = &p.next_href {
+                a.button.pager-next href=(next) rel="next" { "Next ›" }
+            }
+            @if top {
+                form.pager-jump.inline method="get" action=(p.action) {
+                    label for="pager-page" { "Page" }
+                    input #pager-page type="number" name="page" min="1" max=(p.pages)
+                        value=(p.page.min(p.pages)) inputmode="numeric";
+                    input type="hidden" name="sort" value=(p.sort);
+                    input type="hidden" name="order" value=(p.order);
+                    @if !p.q.is_empty() { input type="hidden" name="q" value=(p.q); }
+                    button.button type="submit" { "Go" }
                 }
             }
         }
@@ -129,7 +184,7 @@ pub(super) fn entries(listing: &Listing) -> Markup {
 /// Partial: one row: icon, name link (a download for files), size, time,
 /// and the rename and delete links. The `data-*` attributes carry the raw
 /// values for the script (filtering as you type).
-fn entry_row(e: &EntryView) -> Markup {
+pub(super) fn entry_row(e: &EntryView) -> Markup {
     let row_class = format!("entry {}", e.kind.as_str());
     html! {
         tr class=(row_class) data-name=(e.name) data-kind=(e.kind.as_str())
@@ -139,7 +194,11 @@ fn entry_row(e: &EntryView) -> Markup {
                 div.name-cell {
                     (icon(e.icon))
                     div.name-text {
-                        a.entry-name href=(e.href) download[e.kind == EntryKind::File] { (e.name) }
+                        @if e.kind == EntryKind::Invalid {
+                            span.entry-name.invalid title="The server sent a line ftpgate cannot read, or a name no file can have: it is shown, never opened or changed." { (e.name) }
+                        } @else {
+                            a.entry-name href=(e.href) download[e.kind == EntryKind::File] { (e.name) }
+                        }
                         @if e.kind == EntryKind::Symlink {
                             @if let Some(target) = &e.link_target {
                                 span.target { "→ " (target) }
@@ -160,8 +219,10 @@ fn entry_row(e: &EntryView) -> Markup {
                 }
             }
             td.actions {
+                @if e.kind != EntryKind::Invalid {
                 a.action.action-rename href=(e.rename_href) aria-label={ "Rename " (e.name) } { "Rename" }
                 a.action.action-delete href=(e.delete_href) aria-label={ "Delete " (e.name) } { "Delete" }
+                }
             }
         }
     }
@@ -170,28 +231,26 @@ fn entry_row(e: &EntryView) -> Markup {
 /// Partial: the upload form. The `overwrite` box comes before the file input
 /// on purpose: the server reads the parts in order, streaming each file as it
 /// arrives, so the option must arrive first.
-pub(super) fn upload_form(listing: &Listing) -> Markup {
+fn upload_form(folder: &Folder) -> Markup {
     html! {
-        section.card.upload aria-labelledby="upload-title" {
+        section.upload aria-labelledby="upload-title" {
             h2 #upload-title { "Upload files here" }
-            form.stack.upload-form method="post" action=(listing.upload_action) enctype="multipart/form-data" {
-                input type="hidden" name="csrf" value=(listing.csrf);
+            form.upload-form method="post" action=(folder.upload_action) enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(folder.csrf);
                 label.check {
                     input type="checkbox" name="overwrite" value="1";
                     " Replace files that already exist"
                 }
-                div.field {
-                    label for="upload-files" { "Files" }
-                    input #upload-files type="file" name="file" multiple required;
-                }
-                div { button.button.primary type="submit" { "Upload" } }
+                label.visually-hidden for="upload-files" { "Files" }
+                input #upload-files type="file" name="file" multiple required;
+                button.button.primary type="submit" { "Upload" }
             }
         }
     }
 }
 
 /// Partial: the "download by exact name" form, for names a listing can't show.
-pub(super) fn download_form(listing: &Listing) -> Markup {
+pub(super) fn download_form(folder: &Folder) -> Markup {
     html! {
         section.card.by-name aria-labelledby="by-name-title" {
             h2 #by-name-title { "Download by name" }
@@ -205,7 +264,7 @@ pub(super) fn download_form(listing: &Listing) -> Markup {
                     }
                     p #by-name-hint .hint { "Relative to this folder, or a full path starting with /." }
                 }
-                input type="hidden" name="cwd" value=(listing.cwd);
+                input type="hidden" name="cwd" value=(folder.cwd);
             }
         }
     }

@@ -41,6 +41,7 @@ fn main() {
         port: ftp_port,
         user: USER.into(),
     });
+    let https = config.tls.is_some();
     let running = match ftpgate::web::start(config) {
         Ok(r) => r,
         Err(e) => {
@@ -49,7 +50,8 @@ fn main() {
         }
     };
     println!();
-    println!("  ftpgate demo is running: http://{}/", running.addr);
+    let scheme = if https { "https" } else { "http" };
+    println!("  ftpgate demo is running: {scheme}://{}/", running.addr);
     println!("  FTP server: 127.0.0.1:{ftp_port}  user: {USER}  password: {PASSWORD}");
     println!("  sample files: {}", server.root.display());
     println!("  stop with Ctrl-C");

@@ -18,8 +18,12 @@ import { chromium } from 'playwright-core';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEMO = process.env.FTPGATE_DEMO || join(ROOT, 'target', 'debug', 'examples', 'demo');
 export const CHROMIUM = process.env.FTPGATE_CHROMIUM || '/usr/bin/chromium';
-export const DOCS = join(ROOT, 'docs');
 const IN_CI = /^(1|true|yes)$/i.test(process.env.CI || '');
+// FTPGATE_BROWSER_HTTPS=1: the same flows over HTTPS, the demo serving a
+// self-signed certificate (Chromium told to accept it); the screenshots of
+// that run go to a temp folder, not over the README's.
+export const HTTPS = /^(1|true|yes)$/i.test(process.env.FTPGATE_BROWSER_HTTPS || '');
+export const DOCS = HTTPS ? join(tmpdir(), 'ftpgate-docs-https') : join(ROOT, 'docs');
 
 export const STEP_MS = 30_000; // one step, at most
 export const ACTION_MS = 15_000; // one click, navigation or wait inside a step
@@ -38,6 +42,7 @@ const LAUNCH = {
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    ...(HTTPS ? ['--ignore-certificate-errors'] : []),
   ],
 };
 
@@ -61,7 +66,9 @@ function startDemo(sampleDir, onChild) {
   }
   return new Promise((resolvePromise, reject) => {
     // The demo puts its sample tree under the temp dir: use our own, removed at the end.
-    const child = spawn(DEMO, ['--listen', '127.0.0.1:0', '--log', process.env.FTPGATE_TEST_LOG || 'warn'], {
+    const tls = HTTPS ? ['--tls-self-signed', '--state-dir', join(sampleDir, 'state')] : [];
+    const args = ['--listen', '127.0.0.1:0', '--log', process.env.FTPGATE_TEST_LOG || 'warn', ...tls];
+    const child = spawn(DEMO, args, {
       cwd: ROOT,
       env: { ...process.env, TMPDIR: sampleDir },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,7 +87,11 @@ function startDemo(sampleDir, onChild) {
     });
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
-      const web = out.match(/ftpgate demo is running: (http:\/\/\S+?)\/?\s*$/m);
+      const web = out.match(/ftpgate demo is running: (https?:\/\/\S+?)\/?\s*$/m);
+      if (web && HTTPS !== web[1].startsWith('https:')) {
+        fail(`the demo serves ${web[1]}, but FTPGATE_BROWSER_HTTPS is ${HTTPS ? 'on' : 'off'}`);
+        return;
+      }
       const ftp = out.match(/FTP server: ([\d.]+):(\d+)\s+user: (\S+)\s+password: (\S+)/);
       const files = out.match(/sample files: (.+?)\s*$/m);
       if (web && ftp && files) {

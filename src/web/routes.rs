@@ -48,6 +48,7 @@ const ROUTES: &[Route] = &[
     at(Method::Get, "/browse/", browse::page, Back::Parent),
     at(Method::Get, "/download/", download::send, Back::Parent),
     at(Method::Post, "/upload/", upload::handle, Back::Dir),
+    at(Method::Put, "/upload/", upload::put, Back::Parent),
     at(Method::Post, "/mkdir/", manage::mkdir, Back::Dir),
     at(Method::Get, "/rename/", manage::rename_page, Back::Parent),
     at(Method::Post, "/rename/", manage::rename, Back::Parent),

@@ -124,7 +124,7 @@ impl Http {
         for (k, v) in headers {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
-        if method == "POST" {
+        if method == "POST" || method == "PUT" {
             head.push_str(&format!("Content-Length: {len}\r\n"));
         }
         head.push_str("\r\n");

@@ -8,8 +8,8 @@
 
 use crate::ftp;
 use crate::http::Exchange;
-use crate::web::context::Ctx;
 use crate::web::context::Reply;
+use crate::web::context::{check_csrf, Ctx};
 use crate::web::error::{Error, Result};
 use crate::web::json::Object;
 use crate::web::multipart::{self, Multipart};
@@ -31,6 +31,43 @@ pub const TEMP_PREFIX: &str = ".ftpgate-upload-";
 enum Outcome {
     Stored,
     Exists,
+}
+
+/// `PUT /upload/<dir>/<name>`: the body is the file (what `curl -T` and the
+/// script send); `X-CSRF-Token` header, `?overwrite=1`. The same temporary
+/// name, the same replace rules, and 409 before a byte of the body is read
+/// when the name exists (with `Expect: 100-continue`, none is even sent).
+pub fn put(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    let session = ctx.session()?;
+    check_csrf(ex, session, None)?;
+    if ctx.path.ends_with('/') {
+        return Err(Error::BadRequest(
+            "name the file in the address: PUT /upload/<folder>/<name>".into(),
+        ));
+    }
+    let (dir, name) = paths::split(&ctx.target);
+    paths::check_name(&name)?;
+    let overwrite = paths::field(&ctx.query, "overwrite") == Some(b"1");
+    let mut lease = session.pool.checkout()?;
+    let shown = String::from_utf8_lossy(&name).into_owned();
+    match store(
+        app,
+        session,
+        &mut lease,
+        &dir,
+        &name,
+        overwrite,
+        &mut ex.body(),
+    )? {
+        Outcome::Exists => Err(Error::Conflict(format!(
+            "{shown} already exists here; add ?overwrite=1 to replace it."
+        ))),
+        Outcome::Stored if ctx.json => {
+            let body = Object::new().strs("uploaded", [shown.as_str()]);
+            Ok(response::json(201, body.finish()).into())
+        }
+        Outcome::Stored => Ok(response::text(201, &format!("Uploaded {shown}\n")).into()),
+    }
 }
 
 /// `POST /upload/<dir>/`.

@@ -118,6 +118,8 @@ impl Server {
     }
 
     /// [`Server::start`] with HTTPS when `options` has a certificate.
+    // Without the `tls` feature `options` has nothing to read.
+    #[cfg_attr(not(feature = "tls"), allow(unused_variables))]
     pub fn start_with(
         listener: TcpListener,
         config: Config,
@@ -125,7 +127,6 @@ impl Server {
         on_fatal: Box<dyn Fn(&io::Error) + Send>,
         options: Options,
     ) -> io::Result<Server> {
-        let _ = &options;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             #[cfg(feature = "tls")]
@@ -251,6 +252,7 @@ fn admit(stream: TcpStream, peer: SocketAddr, shared: &Arc<Shared>, handler: &Ar
 
 /// The connection's stream: TLS after a handshake under the head deadline
 /// (`None` if it failed or stalled), or plain TCP. `true` when encrypted.
+#[cfg_attr(not(feature = "tls"), allow(unused_variables))]
 fn wrap(shared: &Shared, stream: TcpStream, socket: TcpStream) -> Option<(Wire, bool)> {
     #[cfg(feature = "tls")]
     if let Some(tls) = &shared.tls {
@@ -258,7 +260,6 @@ fn wrap(shared: &Shared, stream: TcpStream, socket: TcpStream) -> Option<(Wire, 
         let tls_stream = tls.accept(stream, deadline)?;
         return Some((Wire::new(Box::new(tls_stream), Some(socket)), true));
     }
-    let _ = shared;
     Some((Wire::new(Box::new(stream), Some(socket)), false))
 }
 

@@ -19,8 +19,6 @@ const MAX_LISTED_FAILURES: usize = 20;
 pub struct Report {
     /// Removed, not counting the folder itself.
     pub removed: Count,
-    /// Whether the folder itself is gone.
-    pub dir_removed: bool,
     /// Each path that could not be removed, and why.
     pub failed: Vec<Failure>,
 }
@@ -114,9 +112,8 @@ pub fn delete(c: &mut Client, plan: &Plan) -> Report {
         }
     }
     if !root_kept {
-        match c.rmd(plan.root()) {
-            Ok(()) => report.dir_removed = true,
-            Err(e) => report.fail_with(plan.root().to_vec(), e, false),
+        if let Err(e) = c.rmd(plan.root()) {
+            report.fail_with(plan.root().to_vec(), e, false);
         }
     }
     report

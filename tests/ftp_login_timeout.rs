@@ -16,6 +16,7 @@ fn config() -> Config {
         connect_timeout: Duration::from_secs(2),
         io_timeout: Duration::from_secs(5),
         login_timeout: Duration::from_millis(300),
+        tls: ftpgate::ftp::TlsMode::Off,
         ..Config::default()
     }
 }

@@ -199,6 +199,11 @@ fn sigint_stops_cleanly_too() {
 #[test]
 fn shutdown_sends_quit_to_the_ftp_server() {
     let mut steps = fake::login(&["SIZE", "MLSD"]);
+    // The binary prefers FTPS (TlsMode::Prefer): this server has none.
+    steps.splice(
+        1..1,
+        [expect("AUTH TLS"), fake::send("502 no TLS here\r\n")],
+    );
     steps.extend([
         expect("PWD"),
         fake::send("257 \"/\"\r\n"),

@@ -5,15 +5,21 @@
 //! codes it accepts; the quirks of real servers it tolerates are commented
 //! where they are tolerated. The wire itself belongs to `Control`.
 
+use super::cert::Fingerprint;
 use super::command::{check_argument, Command};
 use super::control::Control;
 use super::data::DataPort;
 use super::error::{Error, LoginStep, Result};
 use super::features::Features;
+#[cfg(not(feature = "tls"))]
+use super::ftps::TlsMode;
 use super::list::{self, Entry, Format};
 use super::login::{self, Greeting};
 use super::parse;
 use super::reply::codes::{FILE_ACTION_DONE, NOT_IMPLEMENTED};
+use super::stream::Stream;
+#[cfg(feature = "tls")]
+use super::tls;
 use super::transfer::{self, Download, Restart, Upload};
 use super::Config;
 use std::fmt;
@@ -36,6 +42,9 @@ pub struct Client {
     /// SIZE answered 500/502/504 once: don't ask again.
     size_refused: bool,
     restart: Restart,
+    /// The TLS session under `PROT P`, for the data connections.
+    #[cfg(feature = "tls")]
+    tls: Option<tls::Session>,
 }
 
 impl fmt::Debug for Client {
@@ -62,7 +71,7 @@ impl Client {
         let mut last = None;
         for addr in &addrs {
             match TcpStream::connect_timeout(addr, config.connect_timeout) {
-                Ok(stream) => return Client::handshake(stream, *addr, config),
+                Ok(stream) => return Client::handshake(stream, *addr, (host, port), config),
                 Err(e) => last = Some((addr, e)),
             }
         }
@@ -88,14 +97,34 @@ impl Client {
         })
     }
 
-    fn handshake(stream: TcpStream, peer: SocketAddr, config: &Config) -> Result<Client> {
+    /// The greeting and, as `config.tls` asks, TLS: all of it within the
+    /// login timeout, and before anything about the user is sent.
+    fn handshake(
+        stream: TcpStream,
+        peer: SocketAddr,
+        (host, port): (&str, u16),
+        config: &Config,
+    ) -> Result<Client> {
         let login_deadline = Instant::now() + config.login_timeout;
         let mut control = Control::new(stream, config.io_timeout)?;
         let expired = Error::LoginTimeout {
             step: LoginStep::Greeting,
             limit: config.login_timeout,
         };
-        let greeting = control.within(login_deadline, expired, login::greet)?;
+        #[cfg(feature = "tls")]
+        let (greeting, tls) = control.within(login_deadline, expired, |c| {
+            tls::greet(c, host, port, config)
+        })?;
+        #[cfg(not(feature = "tls"))]
+        let greeting = {
+            let _ = (host, port);
+            if matches!(config.tls, TlsMode::Require | TlsMode::Implicit) {
+                return Err(Error::TlsRequired(
+                    "this build of ftpgate has no TLS".into(),
+                ));
+            }
+            control.within(login_deadline, expired, login::greet)?
+        };
         Ok(Client {
             control,
             data: DataPort::new(peer, config),
@@ -106,7 +135,23 @@ impl Client {
             login_deadline,
             size_refused: false,
             restart: Restart::default(),
+            #[cfg(feature = "tls")]
+            tls,
         })
+    }
+
+    /// True when the control connection (and, with it, every data
+    /// connection: `PROT P`) runs under TLS.
+    pub fn is_encrypted(&self) -> bool {
+        self.control.is_encrypted()
+    }
+
+    /// SHA-256 of the server's certificate, under TLS.
+    pub fn certificate(&self) -> Option<Fingerprint> {
+        #[cfg(feature = "tls")]
+        return self.tls.as_ref().and_then(tls::Session::fingerprint);
+        #[cfg(not(feature = "tls"))]
+        None
     }
 
     /// Logs in, then asks FEAT once and switches to binary mode.
@@ -313,9 +358,10 @@ impl Client {
         let path = path.as_ref();
         check_argument("path", path)?;
         self.ensure_binary()?;
-        let data = self.data.open(&mut self.control)?;
+        let data = self.open_data()?;
         self.restart.at(&mut self.control, 0)?;
         transfer::begin(&mut self.control, Command::Stor(path))?;
+        let data = self.ready_data(data)?;
         Ok(Upload::new(&mut self.control, data))
     }
 
@@ -342,12 +388,35 @@ impl Client {
     ) -> Result<Download<'_>> {
         // A bad argument must fail before EPSV opens a connection for nothing.
         command.encode()?;
-        let data = self.data.open(&mut self.control)?;
+        let data = self.open_data()?;
         if let Some(offset) = rest {
             self.restart.at(&mut self.control, offset)?;
         }
         transfer::begin(&mut self.control, command)?;
+        let data = self.ready_data(data)?;
         Ok(Download::new(&mut self.control, data))
+    }
+
+    /// Opens a data connection; under `PROT P` its TLS handshake starts.
+    fn open_data(&mut self) -> Result<Stream> {
+        let tcp = self.data.open(&mut self.control)?;
+        #[cfg(feature = "tls")]
+        if let Some(session) = &self.tls {
+            return session.start_data(tcp);
+        }
+        Ok(Stream::Plain(tcp))
+    }
+
+    /// After the transfer command's 1xx: the data connection's TLS
+    /// handshake ends; if it fails, the transfer is aborted.
+    fn ready_data(&mut self, data: Stream) -> Result<Stream> {
+        #[cfg(feature = "tls")]
+        if let Some(session) = &self.tls {
+            return session.finish_data(data).inspect_err(|_| {
+                transfer::abort(&mut self.control);
+            });
+        }
+        Ok(data)
     }
 
     fn ensure_binary(&mut self) -> Result<()> {

@@ -38,6 +38,16 @@ pub enum Command<'a> {
     Noop,
     Abor,
     Quit,
+    // Without the `tls` feature nothing sends the three FTPS commands.
+    /// `AUTH TLS`: start TLS on the control connection (RFC 4217 §4).
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
+    AuthTls,
+    /// `PBSZ 0`: the buffer size TLS needs, always 0 (RFC 4217 §8).
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
+    Pbsz0,
+    /// `PROT P`: data connections under TLS too (RFC 4217 §9).
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
+    ProtP,
 }
 
 impl Command<'_> {
@@ -69,6 +79,9 @@ impl Command<'_> {
             Command::Noop => "NOOP",
             Command::Abor => "ABOR",
             Command::Quit => "QUIT",
+            Command::AuthTls => "AUTH",
+            Command::Pbsz0 => "PBSZ",
+            Command::ProtP => "PROT",
         }
     }
 
@@ -99,6 +112,9 @@ impl Command<'_> {
         match self {
             Command::OptsUtf8On => line.extend_from_slice(b" UTF8 ON"),
             Command::TypeImage => line.extend_from_slice(b" I"),
+            Command::AuthTls => line.extend_from_slice(b" TLS"),
+            Command::Pbsz0 => line.extend_from_slice(b" 0"),
+            Command::ProtP => line.extend_from_slice(b" P"),
             Command::Rest(offset) => line.extend_from_slice(format!(" {offset}").as_bytes()),
             // An empty MLSD argument means "the current directory".
             Command::Mlsd([]) => {}
@@ -130,6 +146,9 @@ impl fmt::Display for Command<'_> {
             Command::Pass(_) => write!(f, "PASS ***"),
             Command::OptsUtf8On => write!(f, "OPTS UTF8 ON"),
             Command::TypeImage => write!(f, "TYPE I"),
+            Command::AuthTls => write!(f, "AUTH TLS"),
+            Command::Pbsz0 => write!(f, "PBSZ 0"),
+            Command::ProtP => write!(f, "PROT P"),
             Command::Rest(o) => write!(f, "REST {o}"),
             _ => match self.argument() {
                 Some((_, arg)) if !arg.is_empty() => {
@@ -249,6 +268,24 @@ mod tests {
         assert_eq!(wire(Command::Rnfr(b"a")), b"RNFR a\r\n");
         assert_eq!(wire(Command::Rnto(b"b")), b"RNTO b\r\n");
     }
+    #[test]
+    fn encodes_auth_tls() {
+        assert_eq!(wire(Command::AuthTls), b"AUTH TLS\r\n");
+        assert_eq!(Command::AuthTls.to_string(), "AUTH TLS");
+    }
+
+    #[test]
+    fn encodes_pbsz_0() {
+        assert_eq!(wire(Command::Pbsz0), b"PBSZ 0\r\n");
+        assert_eq!(Command::Pbsz0.to_string(), "PBSZ 0");
+    }
+
+    #[test]
+    fn encodes_prot_p() {
+        assert_eq!(wire(Command::ProtP), b"PROT P\r\n");
+        assert_eq!(Command::ProtP.to_string(), "PROT P");
+    }
+
     #[test]
     fn encodes_noop_abor_quit() {
         assert_eq!(wire(Command::Noop), b"NOOP\r\n");

@@ -8,6 +8,7 @@
 use super::command::Command;
 use super::error::{Error, Result};
 use super::reply::{read_reply, Reply};
+use super::stream::Stream;
 use crate::log_debug;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -26,8 +27,8 @@ pub(super) fn configure(stream: &TcpStream, io_timeout: Duration) -> io::Result<
 
 /// The control connection of one client.
 pub(super) struct Control {
+    /// The reply reader; commands are written to the stream inside it.
     reader: BufReader<Timed>,
-    writer: TcpStream,
     /// A lost connection or an unfinished reply: nothing more may be sent.
     broken: bool,
 }
@@ -36,18 +37,47 @@ impl Control {
     /// Takes over a connected socket, setting its timeouts.
     pub(super) fn new(stream: TcpStream, io_timeout: Duration) -> Result<Control> {
         configure(&stream, io_timeout).map_err(Error::Io)?;
-        let writer = stream.try_clone().map_err(Error::Io)?;
         let timed = Timed {
-            stream,
+            stream: Stream::Plain(stream),
             io_timeout,
             deadline: None,
             expired: false,
         };
         Ok(Control {
             reader: BufReader::with_capacity(READ_BUFFER_BYTES, timed),
-            writer,
             broken: false,
         })
+    }
+
+    /// Puts TLS under the connection: `wrap` gets the socket and returns
+    /// the stream that replaces it (with its handshake done). Bytes the
+    /// server sent before the handshake are refused, not read as replies
+    /// later: they were not protected (curl's CVE-2021-22947).
+    #[cfg(feature = "tls")]
+    pub(super) fn upgrade(&mut self, wrap: impl FnOnce(TcpStream) -> Result<Stream>) -> Result<()> {
+        if !self.reader.buffer().is_empty() {
+            self.broken = true;
+            return Err(Error::Protocol(
+                "the server sent data before the TLS handshake".into(),
+            ));
+        }
+        let timed = self.reader.get_mut();
+        let tcp = timed.stream.tcp().try_clone().map_err(Error::Io)?;
+        match wrap(tcp) {
+            Ok(stream) => {
+                timed.stream = stream;
+                Ok(())
+            }
+            Err(e) => {
+                self.broken = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// True once the connection runs under TLS.
+    pub(super) fn is_encrypted(&self) -> bool {
+        self.reader.get_ref().stream.is_encrypted()
     }
 
     /// False once the connection failed, timed out, got 421 or lost sync.
@@ -88,7 +118,8 @@ impl Control {
             return Err(Error::Closed);
         }
         log_debug!("> {command}");
-        let written = self.writer.write_all(&line);
+        let stream = &mut self.reader.get_mut().stream;
+        let written = stream.write_all(&line).and_then(|()| stream.flush());
         written.map_err(|e| self.fail(Error::io(e, "sending a command")))
     }
 
@@ -134,9 +165,9 @@ impl Control {
         if self.reader.buffer().is_empty() {
             let io_timeout = self.reader.get_ref().io_timeout;
             let set = |s: &TcpStream, t| s.set_read_timeout(Some(t)).map_err(Error::Io);
-            set(&self.reader.get_ref().stream, wait.min(io_timeout))?;
+            set(self.reader.get_ref().stream.tcp(), wait.min(io_timeout))?;
             let peek = self.reader.fill_buf().map(|b| b.is_empty());
-            set(&self.reader.get_ref().stream, io_timeout)?;
+            set(self.reader.get_ref().stream.tcp(), io_timeout)?;
             match peek.map_err(|e| Error::io(e, "reading a reply")) {
                 Ok(true) => return Err(self.fail(Error::Closed)),
                 Ok(false) => {}
@@ -164,7 +195,7 @@ impl Control {
         let timed = self.reader.get_mut();
         timed.deadline = None;
         let hit = timed.expired;
-        let restored = timed.stream.set_read_timeout(Some(timed.io_timeout));
+        let restored = timed.stream.tcp().set_read_timeout(Some(timed.io_timeout));
         match result {
             Err(_) if hit => {
                 self.broken = true;
@@ -179,7 +210,7 @@ impl Control {
 /// The control socket as the reply reader sees it. With a deadline set, each
 /// read may wait only for the time left (or the io timeout, if shorter).
 struct Timed {
-    stream: TcpStream,
+    stream: Stream,
     io_timeout: Duration,
     deadline: Option<Instant>,
     /// A read failed because the deadline, not the io timeout, ran out.
@@ -198,6 +229,7 @@ impl Read for Timed {
         }
         let by_deadline = left < self.io_timeout;
         self.stream
+            .tcp()
             .set_read_timeout(Some(left.min(self.io_timeout)))?;
         let read = self.stream.read(buf);
         if let Err(e) = &read {

@@ -3,6 +3,7 @@
 //! One error type for the whole FTP client, so the web layer can map each case
 //! to an HTTP status in one place.
 
+use super::cert::{CertSummary, Fingerprint};
 use super::not_ftp::NotFtp;
 use super::reply::Reply;
 use std::fmt;
@@ -44,6 +45,29 @@ pub enum Error {
     Unsupported(&'static str),
     /// A download was asked to start at or past the end of the file.
     OffsetPastEnd { offset: u64, size: u64 },
+    /// `TlsMode::Require`, and the server refused or lacks `AUTH TLS`
+    /// (or this build has no TLS). Nothing secret was sent.
+    TlsRequired(String),
+    /// The TLS handshake or a TLS read/write failed (a server that says 234
+    /// and goes on in plain text ends here, never in a plain session).
+    Tls(String),
+    /// The certificate is neither pinned nor valid under the trusted CAs:
+    /// `reason` says why; `cert` is what a person checks before pinning it.
+    UntrustedCertificate {
+        cert: Box<CertSummary>,
+        reason: String,
+    },
+    /// The server's certificate is not the one pinned for it.
+    CertificateChanged {
+        expected: Fingerprint,
+        got: Fingerprint,
+    },
+    /// A data connection showed another certificate than the control
+    /// connection (someone else answered on the data port).
+    DataCertificateMismatch {
+        control: Fingerprint,
+        data: Fingerprint,
+    },
 }
 
 /// The part of logging in that ran out of time.
@@ -87,6 +111,11 @@ impl Error {
             | Error::LoginTimeout { .. }
             | Error::Protocol(_)
             | Error::NotFtp(_)
+            | Error::Tls(_)
+            | Error::TlsRequired(_)
+            | Error::UntrustedCertificate { .. }
+            | Error::CertificateChanged { .. }
+            | Error::DataCertificateMismatch { .. }
             | Error::Connect { .. } => true,
             Error::Reply { reply, .. } => reply.code == 421,
             _ => false,
@@ -149,6 +178,23 @@ impl fmt::Display for Error {
             Error::OffsetPastEnd { offset, size } => {
                 write!(f, "cannot start at byte {offset} of a {size}-byte file")
             }
+            Error::TlsRequired(why) => {
+                write!(f, "the FTP server does not offer TLS, which is required ({why})")
+            }
+            Error::Tls(e) => write!(f, "TLS error: {e}"),
+            Error::UntrustedCertificate { cert, reason } => write!(
+                f,
+                "the FTP server's certificate is not trusted ({reason}); SHA-256 {}",
+                cert.fingerprint
+            ),
+            Error::CertificateChanged { expected, got } => write!(
+                f,
+                "the FTP server's certificate changed: pinned SHA-256 {expected}, now {got}"
+            ),
+            Error::DataCertificateMismatch { control, data } => write!(
+                f,
+                "the data connection's certificate ({data}) is not the control connection's ({control})"
+            ),
         }
     }
 }

@@ -22,12 +22,14 @@
 
 // Every module is private; the items below are the whole API, so the
 // compiler can tell what inside is dead (as ureq's lib.rs does).
+mod cert;
 mod client;
 mod command;
 mod control;
 mod data;
 mod error;
 mod features;
+mod ftps;
 // Crate-visible for the fuzz entry points (crate::fuzz) only.
 pub(crate) mod list;
 mod listing;
@@ -35,11 +37,16 @@ mod login;
 mod not_ftp;
 mod parse;
 pub(crate) mod reply;
+mod stream;
+#[cfg(feature = "tls")]
+mod tls;
 mod transfer;
 
+pub use cert::{CertSummary, Fingerprint};
 pub use client::Client;
 pub use error::{Error, LoginStep, Result};
 pub use features::Features;
+pub use ftps::{PinStore, TlsMode, Trust, SYSTEM_CA_FILE};
 pub use list::{days_from_civil, is_valid_name, Entry, Kind};
 pub use listing::{Entries, EntryType, Pending, MAX_LINE_BYTES};
 pub use not_ftp::NotFtp;
@@ -73,6 +80,11 @@ pub struct Config {
     pub max_listing_bytes: usize,
     /// Most entries accepted in one listing.
     pub max_listing_entries: usize,
+    /// When to use FTPS (RFC 4217); [`TlsMode::Prefer`] by default with the
+    /// `tls` feature, [`TlsMode::Off`] without it.
+    pub tls: TlsMode,
+    /// What the server's certificate is checked against.
+    pub trust: Trust,
 }
 
 impl Default for Config {
@@ -83,6 +95,8 @@ impl Default for Config {
             login_timeout: DEFAULT_LOGIN_TIMEOUT,
             max_listing_bytes: DEFAULT_MAX_LISTING_BYTES,
             max_listing_entries: DEFAULT_MAX_LISTING_ENTRIES,
+            tls: TlsMode::default(),
+            trust: Trust::default(),
         }
     }
 }

@@ -11,8 +11,9 @@ use super::control::Control;
 use super::error::{Error, Result};
 use super::reply::codes::{NOT_IMPLEMENTED, PRELIMINARY, TRANSFER_DONE};
 use super::reply::Reply;
+use super::stream::Stream;
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 /// Most replies read while resynchronising after ABOR.
@@ -149,7 +150,7 @@ impl Restart {
 /// A download in progress. Read it to the end, then call [`Download::finish`].
 pub struct Download<'a> {
     control: &'a mut Control,
-    data: Option<TcpStream>,
+    data: Option<Stream>,
     received: u64,
     expected: Option<u64>,
     io_timeout: Duration,
@@ -158,8 +159,8 @@ pub struct Download<'a> {
 }
 
 impl<'a> Download<'a> {
-    pub(super) fn new(control: &'a mut Control, data: TcpStream) -> Self {
-        let io_timeout = watch(&data, data.read_timeout());
+    pub(super) fn new(control: &'a mut Control, data: Stream) -> Self {
+        let io_timeout = watch(data.tcp(), data.tcp().read_timeout());
         Download {
             control,
             data: Some(data),
@@ -209,12 +210,12 @@ impl<'a> Download<'a> {
             self.data = None;
             return Err(e);
         }
-        let Some(data) = self.data.take() else {
+        let Some(mut data) = self.data.take() else {
             return Err(Error::Closed);
         };
         // Anything still unread means the caller stopped early.
         let mut probe = [0u8; 1];
-        let at_eof = matches!((&data).read(&mut probe), Ok(0));
+        let at_eof = matches!(data.read(&mut probe), Ok(0));
         drop(data);
         if !at_eof {
             if self.early.is_none() {
@@ -284,7 +285,7 @@ impl Drop for Download<'_> {
 /// An upload in progress. Write the bytes, then call [`Upload::finish`].
 pub struct Upload<'a> {
     control: &'a mut Control,
-    data: Option<TcpStream>,
+    data: Option<Stream>,
     sent: u64,
     io_timeout: Duration,
     /// The transfer's final reply, when it came while the data stalled.
@@ -292,8 +293,8 @@ pub struct Upload<'a> {
 }
 
 impl<'a> Upload<'a> {
-    pub(super) fn new(control: &'a mut Control, data: TcpStream) -> Self {
-        let io_timeout = watch(&data, data.write_timeout());
+    pub(super) fn new(control: &'a mut Control, data: Stream) -> Self {
+        let io_timeout = watch(data.tcp(), data.tcp().write_timeout());
         Upload {
             control,
             data: Some(data),
@@ -311,12 +312,13 @@ impl<'a> Upload<'a> {
     /// Closes the data connection and waits for the server's 226/250, which
     /// says the file is stored. Anything else (552 disk full, 451) is an error.
     pub fn finish(mut self) -> Result<u64> {
-        let Some(data) = self.data.take() else {
+        let Some(mut data) = self.data.take() else {
             return Err(Error::Closed);
         };
-        // The end of file is the close; shut down first so the server sees it
-        // even if the socket lingers.
-        let _ = data.shutdown(Shutdown::Write);
+        // The end of file is the close (under TLS, close_notify first); shut
+        // down first so the server sees it even if the socket lingers. If it
+        // fails, the server's final reply says what it made of the upload.
+        let _ = data.finish_writing(self.io_timeout);
         drop(data);
         let reply = match self.early.take() {
             Some(reply) => reply,
@@ -371,7 +373,7 @@ impl Drop for Upload<'_> {
 /// Two replies should precede it (the transfer's and ABOR's); some servers
 /// (libunftp) send the transfer's 426 only after the NOOP's 200, so when one is
 /// missing it is waited for briefly.
-fn abort(control: &mut Control) {
+pub(super) fn abort(control: &mut Control) {
     if control.send(&Command::Abor).is_err() || control.send(&Command::Noop).is_err() {
         control.mark_broken();
         return;

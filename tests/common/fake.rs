@@ -175,11 +175,13 @@ fn play(control: &TcpListener, data: &TcpListener, steps: Vec<Step>) -> Vec<u8> 
     received
 }
 
-/// Connects a client with short timeouts, for tests of silence.
+/// Connects a client with short timeouts, for tests of silence; plain FTP
+/// (the scripts do not answer AUTH TLS: FTPS has its own fake).
 pub fn client_config() -> ftpgate::ftp::Config {
     ftpgate::ftp::Config {
         connect_timeout: Duration::from_secs(2),
         io_timeout: Duration::from_millis(700),
+        tls: ftpgate::ftp::TlsMode::Off,
         ..ftpgate::ftp::Config::default()
     }
 }

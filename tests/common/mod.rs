@@ -8,6 +8,8 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 pub mod fake;
+#[cfg(feature = "tls")]
+pub mod fake_tls;
 pub mod http;
 pub mod process;
 pub mod raw;

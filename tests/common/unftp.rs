@@ -45,6 +45,22 @@ pub struct Unftp {
 
 /// Starts a server serving `root` on a free loopback port for one account.
 pub fn start(root: PathBuf, user: &str, password: &str) -> Unftp {
+    start_with(root, user, password, None)
+}
+
+/// Like [`start`], with FTPS (explicit AUTH TLS) from a PEM certificate
+/// and key file: libunftp's default is TLS 1.2 with session resumption.
+#[allow(dead_code)] // the demo example includes this file and has no FTPS
+pub fn start_ftps(root: PathBuf, user: &str, password: &str, cert: PathBuf, key: PathBuf) -> Unftp {
+    start_with(root, user, password, Some((cert, key)))
+}
+
+fn start_with(
+    root: PathBuf,
+    user: &str,
+    password: &str,
+    ftps: Option<(PathBuf, PathBuf)>,
+) -> Unftp {
     let auth = std::sync::Arc::new(OneUser {
         user: user.into(),
         password: password.into(),
@@ -62,14 +78,16 @@ pub fn start(root: PathBuf, user: &str, password: &str) -> Unftp {
             .build()
             .expect("tokio runtime");
         runtime.block_on(async move {
-            let server = ServerBuilder::with_authenticator(
+            let mut builder = ServerBuilder::with_authenticator(
                 Box::new(move || Filesystem::new(root.clone()).expect("fs root")),
                 auth,
             )
             .greeting("ftpgate in-process FTP server (libunftp)")
-            .passive_ports(30000..=39999)
-            .build()
-            .expect("libunftp server");
+            .passive_ports(30000..=39999);
+            if let Some((cert, key)) = ftps {
+                builder = builder.ftps(cert, key);
+            }
+            let server = builder.build().expect("libunftp server");
             if let Err(e) = server.listen(format!("127.0.0.1:{port}")).await {
                 panic!("libunftp stopped: {e}");
             }

@@ -12,6 +12,11 @@ pub fn config() -> Config {
         listen: "127.0.0.1:0".parse().expect("addr"),
         http_timeout: Duration::from_secs(3),
         workers: 6,
+        // Plain FTP: the scripted fakes do not answer AUTH TLS.
+        ftp: ftpgate::ftp::Config {
+            tls: ftpgate::ftp::TlsMode::Off,
+            ..ftpgate::ftp::Config::default()
+        },
         ..Config::default()
     }
 }

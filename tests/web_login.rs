@@ -333,3 +333,39 @@ fn the_allow_list_refuses_other_servers_before_connecting() {
     assert_eq!(r.status, 303, "{}", r.text());
     srv.stop();
 }
+
+#[cfg(feature = "tls")]
+#[test]
+fn the_session_says_whether_it_is_encrypted_and_require_refuses_a_plain_server() {
+    // libunftp here speaks plain FTP: "prefer" falls back and says so.
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    web::login(&mut http, t);
+    let page = http.get("/browse/").text();
+    assert!(page.contains("not encrypted"), "{page}");
+    srv.stop();
+
+    let (srv, mut http) = web::start();
+    let form = http.get("/login").text();
+    let login_form = &form[form.find("action=\"/login\"").unwrap()..];
+    let csrf = input_value(login_form, "csrf").unwrap();
+    let r = http.post_form(
+        "/login",
+        &[
+            ("csrf", csrf.as_bytes()),
+            ("host", t.host.as_bytes()),
+            ("port", t.port.to_string().as_bytes()),
+            ("user", t.user.as_bytes()),
+            ("password", t.password.as_bytes()),
+            ("tls", b"require"),
+        ],
+    );
+    assert_eq!(r.status, 401, "{}", r.text());
+    assert!(r.text().contains("does not offer TLS"), "{}", r.text());
+    assert!(
+        r.text().contains("<option value=\"require\" selected>"),
+        "{}",
+        r.text()
+    );
+    srv.stop();
+}

@@ -40,6 +40,8 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// `--ftp-host`: the only FTP server allowed; the login form shows it fixed.
     pub locked_host: Option<(String, u16)>,
+    /// `--ftp-tls` was given: the login form shows the encryption fixed.
+    pub ftp_tls_locked: bool,
     /// `--ftp-allow`: the only FTP servers that may be reached.
     pub ftp_allow: Option<AllowList>,
     /// HTTPS: certificate and key files (PEM), or made once in `state_dir`.
@@ -101,6 +103,7 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(30),
             locked_host: None,
             ftp_allow: None,
+            ftp_tls_locked: false,
             tls: None,
             state_dir: None,
             http_redirect: None,
@@ -132,6 +135,12 @@ Options (each also read from the environment variable shown):
   --max-sessions N          sessions alive at once              [FTPGATE_MAX_SESSIONS, 64]
   --max-connections N       FTP connections per session (concurrent transfers)
                                                                 [FTPGATE_MAX_CONNECTIONS, 4]
+ --ftp-tls MODE            FTPS: prefer (TLS when offered), require, implicit (port
+                            990) or off; fixes the login form's choice [FTPGATE_FTP_TLS, prefer]
+  --ftp-ca FILE             also trust the CA certificates in this PEM file
+                                                                [FTPGATE_FTP_CA]
+  --ftp-pin LIST            trust these certificates: HOST:PORT=SHA256, comma-separated
+                                                                [FTPGATE_FTP_PIN]
   --ftp-allow LIST          only these FTP servers: names, addresses, CIDR networks, each
                             with an optional :port or :port-port, comma-separated
                                                                 [FTPGATE_FTP_ALLOW]
@@ -167,7 +176,7 @@ pub enum Action {
 }
 
 /// Settings names, in flag form, with their environment variables.
-const SETTINGS: [(&str, &str); 21] = [
+const SETTINGS: [(&str, &str); 24] = [
     ("--listen", "FTPGATE_LISTEN"),
     ("--ftp-host", "FTPGATE_FTP_HOST"),
     ("--ftp-connect-timeout", "FTPGATE_FTP_CONNECT_TIMEOUT"),
@@ -179,6 +188,9 @@ const SETTINGS: [(&str, &str); 21] = [
     ("--max-connections", "FTPGATE_MAX_CONNECTIONS"),
     ("--workers", "FTPGATE_WORKERS"),
     ("--ftp-allow", "FTPGATE_FTP_ALLOW"),
+    ("--ftp-tls", "FTPGATE_FTP_TLS"),
+    ("--ftp-ca", "FTPGATE_FTP_CA"),
+    ("--ftp-pin", "FTPGATE_FTP_PIN"),
     ("--max-sessions-per-ip", "FTPGATE_MAX_SESSIONS_PER_IP"),
     ("--max-http-connections", "FTPGATE_MAX_HTTP_CONNECTIONS"),
     ("--max-http-per-ip", "FTPGATE_MAX_HTTP_PER_IP"),
@@ -283,6 +295,7 @@ fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, St
         c.ftp_allow = Some(AllowList::parse(&v).map_err(|e| format!("{src}: {e}"))?);
     }
     build_tls(lookup, &mut c)?;
+    build_ftps(lookup, &mut c)?;
     if let Some((src, v)) = lookup("--log") {
         let level = Level::parse(&v)
             .ok_or_else(|| format!("{src}: {v:?} is not error, warn, info or debug"))?;
@@ -323,6 +336,47 @@ fn build_tls(
             v.parse()
                 .map_err(|_| format!("{src}: {v:?} is not an address:port"))?,
         );
+    }
+    Ok(())
+}
+
+fn build_ftps(
+    lookup: &dyn Fn(&str) -> Option<(String, String)>,
+    c: &mut Config,
+) -> Result<(), String> {
+    let given = ["--ftp-tls", "--ftp-ca", "--ftp-pin"]
+        .iter()
+        .find_map(|f| lookup(f));
+    if let Some((src, _)) = given.filter(|_| !cfg!(feature = "tls")) {
+        return Err(format!(
+            "{src}: this ftpgate was built without TLS (the \"tls\" feature)"
+        ));
+    }
+    if let Some((src, v)) = lookup("--ftp-tls") {
+        c.ftp.tls = match v.trim() {
+            "prefer" => ftp::TlsMode::Prefer,
+            "require" => ftp::TlsMode::Require,
+            "implicit" => ftp::TlsMode::Implicit,
+            "off" => ftp::TlsMode::Off,
+            _ => {
+                return Err(format!(
+                    "{src}: {v:?} is not prefer, require, implicit or off"
+                ))
+            }
+        };
+        c.ftp_tls_locked = true;
+    }
+    if let Some((_, v)) = lookup("--ftp-ca") {
+        c.ftp.trust.extra_ca = Some(PathBuf::from(v));
+    }
+    if let Some((src, v)) = lookup("--ftp-pin") {
+        for entry in v.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            let bad = || format!("{src}: {entry:?} is not HOST:PORT=SHA256");
+            let (server, fp) = entry.split_once('=').ok_or_else(bad)?;
+            let (host, port) = parse_host_port(server).map_err(|e| format!("{src}: {e}"))?;
+            let fp = ftp::Fingerprint::parse(fp.trim()).ok_or_else(bad)?;
+            c.ftp.trust.pins.set(ftp::PinStore::key(&host, port), fp);
+        }
     }
     Ok(())
 }

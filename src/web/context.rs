@@ -69,6 +69,7 @@ impl Ctx {
         Layout {
             title: title.to_string(),
             account: self.session.as_ref().map(|s| s.account()),
+            encrypted: self.session.as_ref().map(|s| s.encrypted),
             csrf: self.session.as_ref().map(|s| s.csrf.clone()),
             flash: self.session.as_ref().and_then(|s| s.take_flash()),
         }

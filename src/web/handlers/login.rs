@@ -7,6 +7,7 @@
 use crate::config::check_host;
 use crate::config::AllowList;
 use crate::ftp;
+use crate::ftp::TlsMode;
 use crate::http::Exchange;
 use crate::web::context::Reply;
 use crate::web::context::{check_csrf, cookie, read_form, Ctx};
@@ -73,7 +74,33 @@ fn prefilled(app: &App) -> LoginForm {
         form.port = port.to_string();
         form.host_locked = true;
     }
+    if cfg!(feature = "tls") {
+        form.tls = tls_word(app.config.ftp.tls).to_string();
+        form.tls_locked = app.config.ftp_tls_locked;
+    }
     form
+}
+
+/// The form value of an encryption policy.
+fn tls_word(mode: TlsMode) -> &'static str {
+    match mode {
+        TlsMode::Prefer => "prefer",
+        TlsMode::Require => "require",
+        TlsMode::Implicit => "implicit",
+        TlsMode::Off => "off",
+    }
+}
+
+/// The policy a form value asks for (`None`: not one of the four).
+fn tls_mode(word: &str) -> Option<TlsMode> {
+    [
+        TlsMode::Prefer,
+        TlsMode::Require,
+        TlsMode::Implicit,
+        TlsMode::Off,
+    ]
+    .into_iter()
+    .find(|m| tls_word(*m) == word)
 }
 
 /// Fills host, port and user from the `ftpgate_last` cookie; a value that
@@ -145,6 +172,12 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         shown.port = text("port");
     }
     shown.user = text("user");
+    if !shown.tls_locked && !shown.tls.is_empty() {
+        shown.tls = text("tls");
+        if tls_mode(&shown.tls).is_none() {
+            shown.tls = tls_word(app.config.ftp.tls).to_string();
+        }
+    }
     shown.csrf = app.sessions.login_token();
     let password = Secret::new(field(&form, "password").unwrap_or(b"").to_vec());
     let fail = |mut shown: LoginForm, why: String| {
@@ -185,11 +218,13 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         user: shown.user.clone(),
         password,
     };
-    let pool = Pool::new(
-        app.config.max_connections_per_session,
-        creds,
-        app.config.ftp.clone(),
-    );
+    // The policy is the session's own: its pool never mixes TLS settings.
+    let mut ftp_config = app.config.ftp.clone();
+    ftp_config.tls = match tls_mode(&shown.tls) {
+        Some(mode) if !shown.tls_locked && cfg!(feature = "tls") => mode,
+        _ => app.config.ftp.tls,
+    };
+    let pool = Pool::new(app.config.max_connections_per_session, creds, ftp_config);
     let creds = pool.creds();
     let (client, home) = match login(&pool) {
         Ok(ok) => ok,
@@ -208,7 +243,15 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         }
     };
     let last = remember(creds);
-    let flash = format!("Connected to {} as {}", creds.host, creds.user);
+    let encrypted = client.is_encrypted();
+    let flash = match (encrypted, cfg!(feature = "tls")) {
+        (true, _) => format!("Connected to {} as {} (encrypted with TLS)", creds.host, creds.user),
+        (false, true) => format!(
+            "Connected to {} as {} (not encrypted: the server does not offer TLS, or plain FTP was chosen)",
+            creds.host, creds.user
+        ),
+        (false, false) => format!("Connected to {} as {}", creds.host, creds.user),
+    };
     app.logins.succeeded(client_ip);
     pool.put(client);
     // Logging in again from this browser ends its old session first, so
@@ -216,7 +259,7 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     if let Some(old) = &ctx.session {
         app.sessions.remove(old);
     }
-    let (session, cookie_value) = match app.sessions.create(home, pool, client_ip) {
+    let (session, cookie_value) = match app.sessions.create(home, pool, client_ip, encrypted) {
         Ok(made) => made,
         Err(Full::Total) => return fail(shown, "Too many people are logged in right now; try again later.".into()),
         Err(Full::PerIp(n)) => {
@@ -268,6 +311,24 @@ fn explain(e: &ftp::Error, creds: &Credentials, config: &ftp::Config) -> String 
             format!("{at} closed the connection during login (is that an FTP server port?)")
         }
         ftp::Error::InvalidArgument { .. } => format!("{}.", capitalized(&e.to_string())),
+        ftp::Error::TlsRequired(_) => format!(
+            "{at} does not offer TLS, and this login requires it. Nothing secret was sent. \
+             Choose plain FTP only if you trust the network."
+        ),
+        ftp::Error::UntrustedCertificate { cert, reason } => format!(
+            "{at} presented a certificate ftpgate cannot verify ({reason}): {}. Nothing secret \
+             was sent. If it is your server's own certificate, compare this fingerprint with \
+             the server's and have the administrator pin it with \
+             --ftp-pin {}={}",
+            cert_words(cert),
+            ftp::PinStore::key(&creds.host, creds.port),
+            cert.fingerprint
+        ),
+        ftp::Error::CertificateChanged { expected, got } => format!(
+            "{at} presented a different certificate than the one pinned for it (pinned SHA-256 \
+             {expected}, now {got}). This can be an attack, or a renewed certificate: ftpgate \
+             stops here. Nothing secret was sent."
+        ),
         other => format!("Could not log in to {at}: {other}."),
     }
 }
@@ -301,6 +362,22 @@ fn allowed(allow: &AllowList, host: &str, port: u16) -> bool {
         .map(|addrs| addrs.map(|a| a.ip()).collect())
         .unwrap_or_default();
     allow.allows(host, port, &resolved)
+}
+
+/// A certificate in a sentence: who it names, who signed it, when it is valid.
+fn cert_words(cert: &ftp::CertSummary) -> String {
+    let name = |cn: &Option<String>, o: &Option<String>| match (cn, o) {
+        (Some(cn), Some(o)) => format!("{cn} ({o})"),
+        (Some(x), None) | (None, Some(x)) => x.clone(),
+        (None, None) => "(no name)".into(),
+    };
+    format!(
+        "issued to {}, by {}, valid {} to {}",
+        name(&cert.subject_cn, &cert.subject_o),
+        name(&cert.issuer_cn, &cert.issuer_o),
+        cert.not_before,
+        cert.not_after
+    )
 }
 
 fn capitalized(s: &str) -> String {

@@ -29,6 +29,8 @@ pub struct Session {
     id: [u8; 32],
     /// The address that logged in (for the per-address cap).
     pub client: IpAddr,
+    /// The FTP connection is encrypted (FTPS), as the login found it.
+    pub encrypted: bool,
     /// The login directory (PWD right after login).
     pub home: Vec<u8>,
     /// The CSRF token every POST must carry.
@@ -122,12 +124,14 @@ impl Store {
         home: Vec<u8>,
         pool: Pool,
         client: IpAddr,
+        encrypted: bool,
     ) -> Result<(Arc<Session>, String), Full> {
         self.sweep();
         let id = self.random::<32>();
         let session = Arc::new(Session {
             id,
             client,
+            encrypted,
             home,
             csrf: hex(&self.random::<32>()),
             pool,
@@ -283,48 +287,50 @@ mod tests {
     #[test]
     fn cookie_names_the_session() {
         let s = store();
-        let (session, cookie) = s.create(b"/".to_vec(), pool(2), ip(1)).unwrap();
+        let (session, cookie) = s.create(b"/".to_vec(), pool(2), ip(1), false).unwrap();
         assert!(Arc::ptr_eq(&s.lookup(&cookie).unwrap(), &session));
     }
 
     #[test]
     fn tampered_cookie_is_logged_out() {
         let s = store();
-        let (_, cookie) = s.create(b"/".to_vec(), pool(2), ip(1)).unwrap();
+        let (_, cookie) = s.create(b"/".to_vec(), pool(2), ip(1), false).unwrap();
         let mut bad = cookie.clone().into_bytes();
         bad[3] = if bad[3] == b'a' { b'b' } else { b'a' };
         assert!(s.lookup(std::str::from_utf8(&bad).unwrap()).is_none());
         assert!(s.lookup("zz.zz").is_none());
         assert!(s.lookup("").is_none());
         // A cookie signed by another store's key is worthless here.
-        let (_, other) = store().create(b"/".to_vec(), pool(2), ip(1)).unwrap();
+        let (_, other) = store()
+            .create(b"/".to_vec(), pool(2), ip(1), false)
+            .unwrap();
         assert!(s.lookup(&other).is_none());
     }
 
     #[test]
     fn caps_live_sessions() {
         let s = store();
-        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
-        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
-        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_err());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1), false).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1), false).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1), false).is_err());
     }
 
     #[test]
     fn caps_sessions_per_client_address() {
         let s = Store::new(Duration::from_secs(60), 10, 2);
-        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
-        assert!(s.create(b"/".to_vec(), pool(1), ip(1)).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1), false).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(1), false).is_ok());
         assert_eq!(
-            s.create(b"/".to_vec(), pool(1), ip(1)).unwrap_err(),
+            s.create(b"/".to_vec(), pool(1), ip(1), false).unwrap_err(),
             Full::PerIp(2)
         );
-        assert!(s.create(b"/".to_vec(), pool(1), ip(2)).is_ok());
+        assert!(s.create(b"/".to_vec(), pool(1), ip(2), false).is_ok());
     }
 
     #[test]
     fn a_re_cased_cookie_is_not_the_session() {
         let s = store();
-        let (_, cookie) = s.create(b"/".to_vec(), pool(1), ip(1)).unwrap();
+        let (_, cookie) = s.create(b"/".to_vec(), pool(1), ip(1), false).unwrap();
         assert!(s.lookup(&cookie).is_some());
         assert!(s.lookup(&cookie.to_ascii_uppercase()).is_none());
     }
@@ -332,7 +338,7 @@ mod tests {
     #[test]
     fn idle_sessions_expire() {
         let s = Store::new(Duration::from_millis(10), 4, 4);
-        let (_, cookie) = s.create(b"/".to_vec(), pool(1), ip(1)).unwrap();
+        let (_, cookie) = s.create(b"/".to_vec(), pool(1), ip(1), false).unwrap();
         std::thread::sleep(Duration::from_millis(30));
         assert!(s.lookup(&cookie).is_none());
         assert!(s.is_empty());
@@ -341,7 +347,7 @@ mod tests {
     #[test]
     fn removed_session_is_gone() {
         let s = store();
-        let (session, cookie) = s.create(b"/".to_vec(), pool(1), ip(1)).unwrap();
+        let (session, cookie) = s.create(b"/".to_vec(), pool(1), ip(1), false).unwrap();
         s.remove(&session);
         assert!(s.lookup(&cookie).is_none());
     }

@@ -65,6 +65,11 @@ fn topbar(layout: &Layout) -> Markup {
                 @if let Some(account) = &layout.account {
                     div.account {
                         span.who title=(account) { (account) }
+                        @match layout.encrypted {
+                            Some(true) => span.tls.tls-on title="The connection to the FTP server is encrypted (FTPS)." { "TLS" },
+                            Some(false) => span.tls.tls-off title="The connection to the FTP server is not encrypted: the server did not offer TLS, or plain FTP was chosen." { "not encrypted" },
+                            None => {},
+                        }
                         form.logout method="post" action="/logout" {
                             @if let Some(csrf) = &layout.csrf {
                                 input type="hidden" name="csrf" value=(csrf);

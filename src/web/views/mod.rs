@@ -40,6 +40,7 @@ mod tests {
         Layout {
             title: evil("title"),
             account: Some(evil("account")),
+            encrypted: Some(true),
             csrf: Some(evil("csrf")),
             flash: Some(Flash {
                 kind: FlashKind::Error,
@@ -61,6 +62,8 @@ mod tests {
             port: "2121".into(),
             user: "alice".into(),
             host_locked: false,
+            tls: "prefer".into(),
+            tls_locked: false,
             csrf: "tok123".into(),
             error: None,
         }
@@ -368,6 +371,47 @@ mod tests {
             !html.contains("role=\"alert\""),
             "no error block without an error"
         );
+    }
+
+    #[test]
+    fn login_offers_the_encryption_choices_or_shows_the_fixed_one() {
+        let html = pages::login(&logged_out(), &login_form()).into_string();
+        assert!(
+            html.contains(r#"<select id="login-tls" name="tls">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<option value="prefer" selected>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<option value="require">"#), "{html}");
+        let locked = LoginForm {
+            tls: "require".into(),
+            tls_locked: true,
+            ..login_form()
+        };
+        let html = pages::login(&logged_out(), &locked).into_string();
+        assert!(!html.contains("<select"), "{html}");
+        assert!(html.contains("Encryption: <strong>TLS only"), "{html}");
+        let without_tls = LoginForm {
+            tls: String::new(),
+            ..login_form()
+        };
+        assert!(!pages::login(&logged_out(), &without_tls)
+            .into_string()
+            .contains("Encryption"));
+    }
+
+    #[test]
+    fn the_top_bar_says_whether_the_ftp_connection_is_encrypted() {
+        let html = pages::login(&logged_in(), &login_form()).into_string();
+        assert!(html.contains(r#"class="tls tls-on""#), "{html}");
+        let plain = Layout {
+            encrypted: Some(false),
+            ..logged_in()
+        };
+        let html = pages::login(&plain, &login_form()).into_string();
+        assert!(html.contains("not encrypted"), "{html}");
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct Layout {
     pub title: String,
     /// `user@host` when logged in: shows the logout button.
     pub account: Option<String>,
+    /// Whether the session's FTP connection is encrypted (FTPS), when logged in.
+    pub encrypted: Option<bool>,
     /// The session's CSRF token, for the logout form.
     pub csrf: Option<String>,
     pub flash: Option<Flash>,
@@ -39,6 +41,11 @@ pub struct LoginForm {
     pub user: String,
     /// The server is fixed by `--ftp-host`: host and port are shown, not editable.
     pub host_locked: bool,
+    /// The encryption chosen: `prefer`, `require`, `implicit` or `off`
+    /// (empty: this build has no TLS and the choice is not shown).
+    pub tls: String,
+    /// The encryption is fixed by `--ftp-tls`: shown, not editable.
+    pub tls_locked: bool,
     pub csrf: String,
     /// Why the last attempt failed, in words a person understands.
     pub error: Option<String>,

@@ -38,6 +38,7 @@ pub fn login(layout: &Layout, form: &LoginForm) -> Markup {
                     input #login-password type="password" name="password"
                         autocomplete="current-password" autofocus[focus == Focus::Password];
                 }
+                (encryption_field(form))
                 div { button.button.primary.wide type="submit" { "Connect" } }
             }
         }
@@ -60,6 +61,39 @@ fn first_empty_field(form: &LoginForm) -> Focus {
         Focus::User
     } else {
         Focus::Password
+    }
+}
+
+/// The encryption choices: (form value, words).
+pub const TLS_CHOICES: [(&str, &str); 4] = [
+    ("prefer", "TLS when the server offers it"),
+    ("require", "TLS only (refuse servers without it)"),
+    ("implicit", "Implicit TLS (port 990)"),
+    ("off", "None: plain FTP"),
+];
+
+/// Partial: the encryption select, or the fixed choice as text when locked.
+fn encryption_field(form: &LoginForm) -> Markup {
+    let words = |value: &str| {
+        TLS_CHOICES
+            .iter()
+            .find(|(v, _)| *v == value)
+            .map_or("", |(_, w)| *w)
+    };
+    html! {
+        @if form.tls.is_empty() {
+        } @else if form.tls_locked {
+            p.server { "Encryption: " strong { (words(&form.tls)) } }
+        } @else {
+            div.field {
+                label for="login-tls" { "Encryption" }
+                select #login-tls name="tls" {
+                    @for (value, text) in TLS_CHOICES {
+                        option value=(value) selected[form.tls == value] { (text) }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -64,6 +64,24 @@ impl PinStore {
         pins.insert(key.into(), fingerprint);
     }
 
+    /// A separate store with these pins and `fingerprint` for `key` too: one
+    /// login attempt trusts a certificate a person just confirmed, without
+    /// every other session trusting it before that login succeeded.
+    pub fn with(&self, key: impl Into<String>, fingerprint: Fingerprint) -> PinStore {
+        let mut pins = self.0.read().unwrap_or_else(|p| p.into_inner()).clone();
+        pins.insert(key.into(), fingerprint);
+        PinStore(Arc::new(RwLock::new(pins)))
+    }
+
+    /// Every pin, sorted by key (to save them).
+    pub fn entries(&self) -> Vec<(String, Fingerprint)> {
+        let pins = self.0.read().unwrap_or_else(|p| p.into_inner());
+        let mut all: Vec<(String, Fingerprint)> =
+            pins.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
     /// Forgets the pin of `key`; the CA store decides again.
     pub fn remove(&self, key: &str) -> Option<Fingerprint> {
         let mut pins = self.0.write().unwrap_or_else(|p| p.into_inner());

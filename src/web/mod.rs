@@ -19,6 +19,7 @@ mod https;
 mod json;
 pub(crate) mod multipart;
 mod paths;
+mod pins;
 mod pipe;
 mod probe;
 mod replace;
@@ -118,6 +119,9 @@ pub fn start(config: Config) -> io::Result<Running> {
 /// Serves on a listener made by [`http::bind`].
 pub fn start_on(listener: TcpListener, config: Config) -> io::Result<Running> {
     let http_config = config.http();
+    if let Some(dir) = &config.state_dir {
+        pins::load(dir, &config.ftp.trust.pins);
+    }
     let app = Arc::new(App::new(config));
     let notify = app.clone();
     let on_fatal = Box::new(move |_: &io::Error| notify.shutdown.notify(Event::ListenerFailed));

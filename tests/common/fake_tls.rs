@@ -77,6 +77,8 @@ pub enum Step {
     DataRefused(Identity),
     /// Read until the client hangs up; assert it never sent these bytes.
     ClosedWithout(&'static str),
+    /// Take the next control connection (a second login), in plain text.
+    Reaccept,
 }
 
 pub fn send(s: &'static str) -> Step {
@@ -192,6 +194,13 @@ fn play(control: &TcpListener, data: &TcpListener, steps: Vec<Step>) -> Vec<u8> 
                     format!("{want}\r\n"),
                     "fake ftps server got an unexpected command"
                 );
+            }
+            Step::Reaccept => {
+                let (stream, _) = control.accept().expect("accept control again");
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(10)))
+                    .expect("timeout");
+                ctl = Ctl::Plain(stream);
             }
             Step::StartTls(identity) => {
                 let Ctl::Plain(tcp) = std::mem::replace(&mut ctl, Ctl::Gone) else {

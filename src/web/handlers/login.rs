@@ -180,6 +180,10 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     }
     shown.csrf = app.sessions.login_token();
     let password = Secret::new(field(&form, "password").unwrap_or(b"").to_vec());
+    // A certificate the person confirmed on the page before (see `explain`).
+    let trust = field(&form, "trust")
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| ftp::Fingerprint::parse(v.trim()));
     let fail = |mut shown: LoginForm, why: String| {
         shown.error = Some(why);
         Ok(render(401, &ctx.layout("Log in"), shown).into())
@@ -224,6 +228,12 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         Some(mode) if !shown.tls_locked && cfg!(feature = "tls") => mode,
         _ => app.config.ftp.tls,
     };
+    // A confirmed certificate is trusted for this attempt only; every other
+    // session trusts it once this login has succeeded with it.
+    let pin_key = ftp::PinStore::key(&creds.host, creds.port);
+    if let Some(fp) = trust {
+        ftp_config.trust.pins = app.config.ftp.trust.pins.with(pin_key.clone(), fp);
+    }
     let pool = Pool::new(app.config.max_connections_per_session, creds, ftp_config);
     let creds = pool.creds();
     let (client, home) = match login(&pool) {
@@ -231,6 +241,9 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         Err(e) => {
             if matches!(e, ftp::Error::LoginIncorrect(_)) {
                 app.logins.failed(client_ip, Instant::now());
+            }
+            if let ftp::Error::UntrustedCertificate { cert, .. } = &e {
+                shown.trust = Some(cert.fingerprint.to_string());
             }
             let why = explain(&e, creds, &app.config.ftp);
             crate::log_info!(
@@ -243,6 +256,9 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         }
     };
     let last = remember(creds);
+    if let Some(fp) = trust {
+        remember_pin(app, &pin_key, fp);
+    }
     let encrypted = client.is_encrypted();
     let flash = match (encrypted, cfg!(feature = "tls")) {
         (true, _) => format!("Connected to {} as {} (encrypted with TLS)", creds.host, creds.user),
@@ -316,11 +332,11 @@ fn explain(e: &ftp::Error, creds: &Credentials, config: &ftp::Config) -> String 
              Choose plain FTP only if you trust the network."
         ),
         ftp::Error::UntrustedCertificate { cert, reason } => format!(
-            "{at} presented a certificate ftpgate cannot verify ({reason}): {}. Nothing secret \
-             was sent. If it is your server's own certificate, compare this fingerprint with \
-             the server's and have the administrator pin it with \
-             --ftp-pin {}={}",
+            "{at} presented a certificate ftpgate cannot verify ({reason}): {}, SHA-256 \
+             fingerprint {}. Nothing secret was sent. The administrator can also pin it with \
+             --ftp-pin {}={}.",
             cert_words(cert),
+            cert.fingerprint,
             ftp::PinStore::key(&creds.host, creds.port),
             cert.fingerprint
         ),
@@ -362,6 +378,22 @@ fn allowed(allow: &AllowList, host: &str, port: u16) -> bool {
         .map(|addrs| addrs.map(|a| a.ip()).collect())
         .unwrap_or_default();
     allow.allows(host, port, &resolved)
+}
+
+/// Pins a certificate confirmed by a successful login, for every session,
+/// and keeps it in the state directory when there is one.
+fn remember_pin(app: &App, key: &str, fingerprint: ftp::Fingerprint) {
+    let pins = &app.config.ftp.trust.pins;
+    pins.set(key, fingerprint);
+    crate::log_info!("FTPS certificate {fingerprint} trusted for {key}");
+    if let Some(dir) = &app.config.state_dir {
+        if let Err(e) = crate::web::pins::save(dir, pins) {
+            crate::log_error!(
+                "could not save the trusted certificates in {}: {e}",
+                dir.display()
+            );
+        }
+    }
 }
 
 /// A certificate in a sentence: who it names, who signed it, when it is valid.

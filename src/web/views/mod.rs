@@ -64,6 +64,7 @@ mod tests {
             host_locked: false,
             tls: "prefer".into(),
             tls_locked: false,
+            trust: None,
             csrf: "tok123".into(),
             error: None,
         }

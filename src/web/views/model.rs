@@ -46,6 +46,9 @@ pub struct LoginForm {
     pub tls: String,
     /// The encryption is fixed by `--ftp-tls`: shown, not editable.
     pub tls_locked: bool,
+    /// The fingerprint of a certificate shown for confirmation: sent back
+    /// (with the password typed again) to trust it for this server.
+    pub trust: Option<String>,
     pub csrf: String,
     /// Why the last attempt failed, in words a person understands.
     pub error: Option<String>,

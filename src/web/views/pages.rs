@@ -39,7 +39,15 @@ pub fn login(layout: &Layout, form: &LoginForm) -> Markup {
                         autocomplete="current-password" autofocus[focus == Focus::Password];
                 }
                 (encryption_field(form))
-                div { button.button.primary.wide type="submit" { "Connect" } }
+                @if let Some(fingerprint) = &form.trust {
+                    input type="hidden" name="trust" value=(fingerprint);
+                    p.hint { "To trust this certificate for this server from now on, check its fingerprint "
+                        "with the server's administrator, type the password again and press "
+                        strong { "Trust and connect" } "." }
+                    div { button.button.primary.wide type="submit" { "Trust and connect" } }
+                } @else {
+                    div { button.button.primary.wide type="submit" { "Connect" } }
+                }
             }
         }
     };

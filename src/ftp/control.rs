@@ -75,6 +75,15 @@ impl Control {
         }
     }
 
+    /// Ends the connection cleanly: under TLS with close_notify (vsftpd
+    /// logs a control connection cut without it). Errors are ignored: the
+    /// server may have hung up after QUIT already.
+    pub(super) fn close(&mut self) {
+        let timed = self.reader.get_mut();
+        let _ = timed.stream.finish_writing(timed.io_timeout);
+        self.broken = true;
+    }
+
     /// True once the connection runs under TLS.
     pub(super) fn is_encrypted(&self) -> bool {
         self.reader.get_ref().stream.is_encrypted()

@@ -316,3 +316,27 @@ fn implicit_tls_starts_before_the_greeting() {
     client.quit();
     fake.join();
 }
+
+#[test]
+fn a_server_silent_after_234_is_cut_off_by_the_login_timeout() {
+    let fake = FakeTls::start(vec![
+        send("220 ready\r\n"),
+        expect("AUTH TLS"),
+        send("234 go ahead\r\n"),
+        // Reads the ClientHello and answers nothing.
+        Step::ClosedWithout("USER"),
+    ]);
+    let config = Config {
+        login_timeout: Duration::from_millis(300),
+        ..config(TlsMode::Prefer, fake.port, None)
+    };
+    let started = std::time::Instant::now();
+    let err = connect(&fake, &config).unwrap_err();
+    assert!(matches!(err, Error::LoginTimeout { .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    fake.join();
+}

@@ -23,7 +23,7 @@
 #          bash .ci/ftp-servers.sh stop               # uses $FTPGATE_CI_STATE
 #
 #      Subcommands:
-#        install          install vsftpd, curl, python3/pip, pyftpdlib if missing
+#        install          install vsftpd, curl, openssl, python3/pip, pyftpdlib if missing
 #        start            install, start both servers, print export lines on stdout
 #        stop [STATE]     stop the servers of STATE (default $FTPGATE_CI_STATE),
 #                         remove their temp dirs, lock the vsftpd test user
@@ -41,6 +41,10 @@
 #                         Passwords are random per run, [A-Za-z0-9] only (no
 #                         URL escaping needed).  Each user logs in to its own
 #                         empty, writable temp directory, which is its root.
+#                         plus vsftpd-tls=ftps://USER:PASS@127.0.0.1:PORT: the
+#                         FTPS instance (explicit AUTH TLS, required)
+#   FTPGATE_TEST_TLS_CERT the FTPS instance's self-signed certificate (PEM),
+#                         which the tests pin
 #   FTPGATE_CI_STATE      temp dir with the configs, pid files and logs
 #                         (vsftpd.log = full protocol log, vsftpd-xfer.log,
 #                         vsftpd.out, pyftpdlib.log = debug protocol log)
@@ -56,6 +60,11 @@
 #              in containers), utf8_filesystem if the build knows it.  The
 #              account stays in /etc/passwd between runs, its password locked
 #              by `stop`.
+#   vsftpd-tls a second vsftpd, same user, own root, port 2123 or another free
+#              one, passive ports 30200-30299: ssl_enable, require_ssl_reuse
+#              (data connections must resume the control connection's TLS
+#              session), force_local_logins_ssl, force_local_data_ssl, an
+#              ECDSA P-256 certificate for 127.0.0.1 made with openssl.
 #   pyftpdlib  virtual user "ftpgate", small script on pyftpdlib's API (not the
 #              CLI, whose -u/-P/-r flags older releases lack, and which would
 #              show the password in ps), port 2122 or another free one, passive
@@ -65,6 +74,7 @@
 # FTPGATE_CI_WAIT (seconds to wait for a server to answer, 10),
 # FTPGATE_CI_VSFTPD_PORT (2121), FTPGATE_CI_PYFTPDLIB_PORT (2122),
 # FTPGATE_CI_VSFTPD_PASV (30000-30099), FTPGATE_CI_PYFTPDLIB_PASV (30100-30199),
+# FTPGATE_CI_VSFTPD_TLS_PORT (2123), FTPGATE_CI_VSFTPD_TLS_PASV (30200-30299),
 # FTPGATE_CI_VSFTPD_USER (ftpgate-ci), FTPGATE_CI_PYFTPDLIB_USER (ftpgate),
 # FTPGATE_CI_PYFTPDLIB_SPEC (pip requirement, "pyftpdlib"),
 # FTPGATE_CI_KEEP=1 (stop keeps the state dir and server roots, for debugging).
@@ -93,7 +103,8 @@ ftp_servers_stop() {
 	local status=${1:-0}
 	[[ -n ${FTPGATE_CI_STATE:-} ]] || return 0
 	FTPGATE_CI_DUMP_LOGS=$status bash "$_FTPGATE_CI_SCRIPT" stop "$FTPGATE_CI_STATE" || return 1
-	unset FTPGATE_CI_STATE FTPGATE_TEST_SERVERS FTPGATE_CI_VSFTPD_ROOT FTPGATE_CI_PYFTPDLIB_ROOT
+	unset FTPGATE_CI_STATE FTPGATE_TEST_SERVERS FTPGATE_CI_VSFTPD_ROOT FTPGATE_CI_PYFTPDLIB_ROOT \
+		FTPGATE_TEST_TLS_CERT
 }
 
 ftp_servers_check() {
@@ -120,6 +131,8 @@ VSFTPD_PORT=${FTPGATE_CI_VSFTPD_PORT:-2121}
 PYFTPDLIB_PORT=${FTPGATE_CI_PYFTPDLIB_PORT:-2122}
 VSFTPD_PASV=${FTPGATE_CI_VSFTPD_PASV:-30000-30099}
 PYFTPDLIB_PASV=${FTPGATE_CI_PYFTPDLIB_PASV:-30100-30199}
+VSFTPD_TLS_PORT=${FTPGATE_CI_VSFTPD_TLS_PORT:-2123}
+VSFTPD_TLS_PASV=${FTPGATE_CI_VSFTPD_TLS_PASV:-30200-30299}
 PYFTPDLIB_SPEC=${FTPGATE_CI_PYFTPDLIB_SPEC:-pyftpdlib}
 HOST=127.0.0.1
 
@@ -176,6 +189,7 @@ do_install() {
 	command -v "$PYTHON" >/dev/null 2>&1 || pkgs+=(python3)
 	command -v useradd >/dev/null 2>&1 || pkgs+=(passwd)
 	command -v setsid >/dev/null 2>&1 || pkgs+=(util-linux)
+	command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
 	if ((${#pkgs[@]})); then apt_install "${pkgs[@]}"; fi
 	command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found (set FTPGATE_CI_PYTHON)"
 
@@ -264,11 +278,12 @@ spawn() {
 
 alive() { [[ -s $1 ]] && kill -0 "$(<"$1")" 2>/dev/null; }
 
-# wait_ready NAME URL PIDFILE LOGFILE: poll with a curl login + LIST until the
+# wait_ready NAME URL PIDFILE LOGFILE [CURLARGS...]: poll with a curl login + LIST until the
 # server answers.  Returns 2 if the server died of a port clash (caller tries
 # another port); dies loudly on any other failure.
 wait_ready() {
 	local name=$1 url=$2 pidfile=$3 logfile=$4 deadline err
+	local -a extra=("${@:5}")
 	deadline=$((SECONDS + WAIT_SECS))
 	while :; do
 		if ! alive "$pidfile"; then
@@ -279,7 +294,7 @@ wait_ready() {
 			tail -n 30 "$logfile" >&2 || true
 			die "$name did not start"
 		fi
-		if err=$(curl -sS --max-time 3 -o /dev/null "$url/" 2>&1); then
+		if err=$(curl "${extra[@]}" -sS --max-time 3 -o /dev/null "$url/" 2>&1); then
 			return 0
 		fi
 		if ((SECONDS >= deadline)); then
@@ -402,6 +417,77 @@ start_vsftpd() {
 }
 
 # ---------------------------------------------------------------------------
+# vsftpd-tls: the same vsftpd with FTPS required.
+
+make_tls_cert() {
+	local state=$1
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$state/vsftpd-tls-key.pem" -out "$state/vsftpd-tls-cert.pem" \
+		-days 30 -subj "/CN=$HOST/O=ftpgate CI" -addext "subjectAltName=IP:$HOST" \
+		>"$state/openssl.out" 2>&1 || {
+		cat "$state/openssl.out" >&2
+		die "openssl could not make the vsftpd-tls certificate"
+	}
+	chmod 0600 "$state/vsftpd-tls-key.pem"
+}
+
+# write_vsftpd_tls_conf CONF PORT ROOT STATE: the plain config, FTPS on top.
+write_vsftpd_tls_conf() {
+	local conf=$1 state=$4
+	VSFTPD_PASV=$VSFTPD_TLS_PASV write_vsftpd_conf "$@"
+	sed -i -e '/^ssl_enable=/d' -e '/^ftpd_banner=/d' \
+		-e "s|^vsftpd_log_file=.*|vsftpd_log_file=$state/vsftpd-tls.log|" \
+		-e "s|^xferlog_file=.*|xferlog_file=$state/vsftpd-tls-xfer.log|" "$conf"
+	cat >>"$conf" <<EOF
+ftpd_banner=ftpgate CI vsftpd (FTPS)
+ssl_enable=YES
+rsa_cert_file=$state/vsftpd-tls-cert.pem
+rsa_private_key_file=$state/vsftpd-tls-key.pem
+allow_anon_ssl=NO
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+require_ssl_reuse=YES
+# vsftpd's built-in default is DES-CBC3-SHA alone, which no modern client offers.
+ssl_ciphers=HIGH
+EOF
+}
+
+start_vsftpd_tls() {
+	local state=$1 root pass port url rc bin group
+	bin=$(vsftpd_bin)
+	root=$(mktemp -d "$TMPBASE/ftpgate-ci-vsftpd-tls.XXXXXX")
+	echo "$root" >"$state/vsftpd-tls.root"
+	group=$(id -gn "$VSFTPD_USER")
+	chown "$VSFTPD_USER:$group" "$root"
+	chmod 0755 "$root"
+	# Same account as the plain instance: its password is in vsftpd.url.
+	pass=$(<"$state/vsftpd.url")
+	pass=${pass#ftp://*:}
+	pass=${pass%%@*}
+	make_tls_cert "$state"
+	while read -r port; do
+		port_free "$port" || {
+			log "vsftpd-tls: port $port busy"
+			continue
+		}
+		write_vsftpd_tls_conf "$state/vsftpd-tls.conf" "$port" "$root" "$state"
+		: >"$state/vsftpd-tls.out"
+		spawn "$state/vsftpd-tls.pid" "$state/vsftpd-tls.out" "$bin" "$state/vsftpd-tls.conf"
+		url="ftp://$VSFTPD_USER:$pass@$HOST:$port"
+		rc=0
+		wait_ready vsftpd-tls "$url" "$state/vsftpd-tls.pid" "$state/vsftpd-tls.out" \
+			--ssl-reqd --cacert "$state/vsftpd-tls-cert.pem" || rc=$?
+		if ((rc == 0)); then
+			log "vsftpd-tls on $HOST:$port, root $root"
+			printf '%s' "ftps://${url#ftp://}" >"$state/vsftpd-tls.url"
+			return 0
+		fi
+		log "vsftpd-tls: port $port taken meanwhile, trying another"
+	done < <(candidate_ports "$VSFTPD_TLS_PORT")
+	die "vsftpd-tls: found no free port"
+}
+
+# ---------------------------------------------------------------------------
 # pyftpdlib.
 
 write_pyftpdlib_server() {
@@ -507,7 +593,8 @@ do_stop() {
 	[[ $state == "$TMPBASE"/ftpgate-ci-state.* || -f $state/.ftpgate-ci-state ]] ||
 		die "stop: $state is not a state dir of this script"
 	if [[ $dump != 0 ]]; then
-		for f in "$state"/vsftpd.log "$state"/vsftpd.out "$state"/pyftpdlib.log; do
+		for f in "$state"/vsftpd.log "$state"/vsftpd.out "$state"/vsftpd-tls.log \
+			"$state"/vsftpd-tls.out "$state"/pyftpdlib.log; do
 			[[ -s $f ]] || continue
 			log "---- last 60 lines of $f ----"
 			tail -n 60 "$f" >&2 || true
@@ -518,7 +605,7 @@ do_stop() {
 	# session processes, which call setsid() and so leave the listener's
 	# process group.  Kill exactly those, by pid.
 	local -a pids running=()
-	for name in vsftpd pyftpdlib; do
+	for name in vsftpd vsftpd-tls pyftpdlib; do
 		if alive "$state/$name.pid"; then running+=("$name (pid $(<"$state/$name.pid"))"); fi
 	done
 	mapfile -t pids < <(state_pids "$state")
@@ -544,7 +631,7 @@ do_stop() {
 		log "FTPGATE_CI_KEEP=1: keeping $state and the server roots"
 		return 0
 	fi
-	for name in vsftpd pyftpdlib; do
+	for name in vsftpd vsftpd-tls pyftpdlib; do
 		if [[ -s $state/$name.root ]]; then
 			f=$(<"$state/$name.root")
 			[[ $f == "$TMPBASE"/ftpgate-ci-"$name".* ]] && rm -rf -- "$f"
@@ -561,11 +648,14 @@ do_start() {
 	# On any failure, take down whatever was started already.
 	trap 'rc=$?; if ((rc != 0)); then FTPGATE_CI_DUMP_LOGS=0 do_stop "$state"; fi' EXIT
 	start_vsftpd "$state"
+	start_vsftpd_tls "$state"
 	start_pyftpdlib "$state"
 	local servers
 	servers="vsftpd=$(<"$state/vsftpd.url");pyftpdlib=$(<"$state/pyftpdlib.url")"
+	servers+=";vsftpd-tls=$(<"$state/vsftpd-tls.url")"
 	{
 		printf 'export FTPGATE_TEST_SERVERS=%q\n' "$servers"
+		printf 'export FTPGATE_TEST_TLS_CERT=%q\n' "$state/vsftpd-tls-cert.pem"
 		printf 'export FTPGATE_CI_STATE=%q\n' "$state"
 		printf 'export FTPGATE_CI_VSFTPD_ROOT=%q\n' "$(<"$state/vsftpd.root")"
 		printf 'export FTPGATE_CI_PYFTPDLIB_ROOT=%q\n' "$(<"$state/pyftpdlib.root")"
@@ -615,6 +705,12 @@ do_check() {
 	for entry in "${entries[@]}"; do
 		name=${entry%%=*}
 		url=${entry#*=}
+		c=(-sS --max-time 20)
+		if [[ $url == ftps://* ]]; then
+			# Explicit FTPS (curl's ftps:// would be implicit, port 990 style).
+			url="ftp://${url#ftps://}"
+			c+=(--ssl-reqd --cacert "${FTPGATE_TEST_TLS_CERT:?}")
+		fi
 		userinfo=${url#ftp://}
 		userinfo=${userinfo%%@*}
 		hostport=${url##*@}

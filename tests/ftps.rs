@@ -290,3 +290,53 @@ fn round_trips_one_mib_with_libunftp_under_prot_p() {
         .collect();
     assert!(names.contains(&b"big.bin".to_vec()), "{names:?}");
 }
+
+#[test]
+fn implicit_tls_starts_before_the_greeting() {
+    let id = Identity::new();
+    let fake = FakeTls::start(vec![
+        Step::StartTls(id.clone()),
+        send("220 implicit ftps ready\r\n"),
+        expect("PBSZ 0"),
+        send("200 PBSZ=0\r\n"),
+        expect("PROT P"),
+        send("200 private\r\n"),
+        expect("USER u"),
+        send("230 in\r\n"),
+        expect("FEAT"),
+        send("211-Features:\r\n211 End\r\n"),
+        expect("TYPE I"),
+        send("200 binary\r\n"),
+        expect("QUIT"),
+        send("221 bye\r\n"),
+    ]);
+    let mut client = connect(&fake, &config(TlsMode::Implicit, fake.port, Some(&id))).unwrap();
+    assert!(client.is_encrypted());
+    client.login("u", "p").unwrap();
+    client.quit();
+    fake.join();
+}
+
+#[test]
+fn a_server_silent_after_234_is_cut_off_by_the_login_timeout() {
+    let fake = FakeTls::start(vec![
+        send("220 ready\r\n"),
+        expect("AUTH TLS"),
+        send("234 go ahead\r\n"),
+        // Reads the ClientHello and answers nothing.
+        Step::ClosedWithout("USER"),
+    ]);
+    let config = Config {
+        login_timeout: Duration::from_millis(300),
+        ..config(TlsMode::Prefer, fake.port, None)
+    };
+    let started = std::time::Instant::now();
+    let err = connect(&fake, &config).unwrap_err();
+    assert!(matches!(err, Error::LoginTimeout { .. }), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    fake.join();
+}

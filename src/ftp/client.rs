@@ -273,6 +273,7 @@ impl Client {
     pub fn quit(mut self) {
         if !self.control.is_broken() {
             let _ = self.control.cmd(Command::Quit);
+            self.control.close();
         }
     }
 

@@ -52,9 +52,14 @@ impl Control {
     /// Puts TLS under the connection: `wrap` gets the socket and returns
     /// the stream that replaces it (with its handshake done). Bytes the
     /// server sent before the handshake are refused, not read as replies
-    /// later: they were not protected (curl's CVE-2021-22947).
+    /// later: they were not protected (curl's CVE-2021-22947). Inside
+    /// [`Control::within`], `wrap` gets its deadline, and running out of it
+    /// counts as the deadline's expiry.
     #[cfg(feature = "tls")]
-    pub(super) fn upgrade(&mut self, wrap: impl FnOnce(TcpStream) -> Result<Stream>) -> Result<()> {
+    pub(super) fn upgrade(
+        &mut self,
+        wrap: impl FnOnce(TcpStream, Option<Instant>) -> Result<Stream>,
+    ) -> Result<()> {
         if !self.reader.buffer().is_empty() {
             self.broken = true;
             return Err(Error::Protocol(
@@ -63,16 +68,27 @@ impl Control {
         }
         let timed = self.reader.get_mut();
         let tcp = timed.stream.tcp().try_clone().map_err(Error::Io)?;
-        match wrap(tcp) {
+        match wrap(tcp, timed.deadline) {
             Ok(stream) => {
                 timed.stream = stream;
                 Ok(())
             }
             Err(e) => {
+                let ran_out = timed.deadline.is_some_and(|d| Instant::now() >= d);
+                timed.expired = ran_out && matches!(e, Error::Timeout { .. });
                 self.broken = true;
                 Err(e)
             }
         }
+    }
+
+    /// Ends the connection cleanly: under TLS with close_notify (vsftpd
+    /// logs a control connection cut without it). Errors are ignored: the
+    /// server may have hung up after QUIT already.
+    pub(super) fn close(&mut self) {
+        let timed = self.reader.get_mut();
+        let _ = timed.stream.finish_writing(timed.io_timeout);
+        self.broken = true;
     }
 
     /// True once the connection runs under TLS.

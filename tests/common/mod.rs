@@ -2,8 +2,11 @@
 //!
 //! Always the in-process libunftp server; plus every server named in
 //! `FTPGATE_TEST_SERVERS` (`name=ftp://user:pass@host:port;...`), which `.ci/run`
-//! sets for Debian's vsftpd and PyPI's pyftpdlib. Under `CI=true` a missing
-//! server is a failure, never a silent skip.
+//! sets for Debian's vsftpd and PyPI's pyftpdlib. An `ftps://` entry is an
+//! FTPS server (explicit AUTH TLS, required) whose certificate, pinned by
+//! the tests, is the PEM file in `FTPGATE_TEST_TLS_CERT`; those are
+//! [`tls_targets`], not [`targets`]. Under `CI=true` a missing server is a
+//! failure, never a silent skip.
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
@@ -24,6 +27,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Servers CI must provide.
 pub const CI_SERVERS: [&str; 2] = ["vsftpd", "pyftpdlib"];
+/// FTPS servers CI must provide.
+pub const CI_TLS_SERVERS: [&str; 1] = ["vsftpd-tls"];
 
 /// One real FTP server to test against.
 #[derive(Debug, Clone)]
@@ -33,12 +38,23 @@ pub struct Target {
     pub port: u16,
     pub user: String,
     pub password: String,
+    /// FTPS: the server's certificate (PEM file), pinned.
+    pub tls_cert: Option<PathBuf>,
 }
 
 impl Target {
+    /// The client settings for this server: under FTPS, TLS required and
+    /// the certificate pinned.
+    pub fn config(&self) -> Config {
+        let Some(cert) = &self.tls_cert else {
+            return Config::default();
+        };
+        tls_config(&self.host, self.port, cert)
+    }
+
     /// A fresh, logged-in client.
     pub fn login(&self) -> Client {
-        let mut c = Client::connect(&self.host, self.port, &Config::default())
+        let mut c = Client::connect(&self.host, self.port, &self.config())
             .unwrap_or_else(|e| panic!("{}: connect: {e}", self.name));
         c.login(&self.user, &self.password)
             .unwrap_or_else(|e| panic!("{}: login: {e}", self.name));
@@ -64,33 +80,85 @@ pub fn targets() -> Vec<Target> {
         port: local_server().port,
         user: USER.into(),
         password: PASSWORD.into(),
+        tls_cert: None,
     }];
+    all.extend(env_targets().into_iter().filter(|t| t.tls_cert.is_none()));
+    require_in_ci(&all, &CI_SERVERS);
+    all
+}
+
+/// The FTPS servers of `FTPGATE_TEST_SERVERS` (none in-process).
+pub fn tls_targets() -> Vec<Target> {
+    let all: Vec<Target> = env_targets()
+        .into_iter()
+        .filter(|t| t.tls_cert.is_some())
+        .collect();
+    require_in_ci(&all, &CI_TLS_SERVERS);
+    all
+}
+
+fn env_targets() -> Vec<Target> {
     let env = std::env::var("FTPGATE_TEST_SERVERS").unwrap_or_default();
-    all.extend(
-        env.split(';')
-            .filter(|s| !s.trim().is_empty())
-            .map(parse_target),
-    );
+    env.split(';')
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_target)
+        .collect()
+}
+
+fn require_in_ci(all: &[Target], names: &[&str]) {
+    let env = std::env::var("FTPGATE_TEST_SERVERS").unwrap_or_default();
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        for name in CI_SERVERS {
+        for name in names {
             assert!(
-                all.iter().any(|t| t.name == name),
+                all.iter().any(|t| t.name == *name),
                 "CI=true but FTPGATE_TEST_SERVERS has no {name} server (got {env:?})"
             );
         }
     }
-    all
+}
+
+/// FTPS required, `cert` (a PEM file) pinned for `host:port`.
+#[cfg(feature = "tls")]
+pub fn tls_config(host: &str, port: u16, cert: &std::path::Path) -> Config {
+    use ftpgate::ftp::{Fingerprint, PinStore, TlsMode, Trust};
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let der = CertificateDer::from_pem_file(cert)
+        .unwrap_or_else(|e| panic!("FTPGATE_TEST_TLS_CERT {}: {e}", cert.display()));
+    let pins = PinStore::default();
+    pins.set(PinStore::key(host, port), Fingerprint::of(&der));
+    Config {
+        tls: TlsMode::Require,
+        trust: Trust {
+            system_roots: false,
+            extra_ca: None,
+            pins,
+        },
+        ..Config::default()
+    }
+}
+
+#[cfg(not(feature = "tls"))]
+pub fn tls_config(_: &str, _: u16, _: &std::path::Path) -> Config {
+    panic!("an ftps:// test server needs the tls feature")
 }
 
 fn parse_target(spec: &str) -> Target {
     try_parse_target(spec).unwrap_or_else(|| {
-        panic!("bad FTPGATE_TEST_SERVERS entry {spec:?}: want name=ftp://user:pass@host:port")
+        panic!("bad FTPGATE_TEST_SERVERS entry {spec:?}: want name=ftp[s]://user:pass@host:port")
     })
 }
 
 fn try_parse_target(spec: &str) -> Option<Target> {
     let (name, url) = spec.trim().split_once('=')?;
-    let rest = url.strip_prefix("ftp://")?.trim_end_matches('/');
+    let (tls_cert, rest) = match url.strip_prefix("ftps://") {
+        Some(rest) => {
+            let cert = std::env::var_os("FTPGATE_TEST_TLS_CERT")
+                .unwrap_or_else(|| panic!("{name} is ftps:// but FTPGATE_TEST_TLS_CERT is unset"));
+            (Some(PathBuf::from(cert)), rest)
+        }
+        None => (None, url.strip_prefix("ftp://")?),
+    };
+    let rest = rest.trim_end_matches('/');
     let (cred, addr) = rest.rsplit_once('@')?;
     let (user, password) = cred.split_once(':')?;
     let (host, port) = addr.rsplit_once(':')?;
@@ -100,6 +168,7 @@ fn try_parse_target(spec: &str) -> Option<Target> {
         port: port.parse().ok()?,
         user: user.to_string(),
         password: password.to_string(),
+        tls_cert,
     })
 }
 

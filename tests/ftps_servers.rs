@@ -74,3 +74,39 @@ fn resumes_a_download_with_rest() {
         assert_eq!(sha256(&all), sha256(&body), "{}", t.name);
     }
 }
+
+/// The whole appliance over FTPS to vsftpd with `require_ssl_reuse=YES`:
+/// log in through the web page, see it encrypted, upload, list, download.
+#[test]
+fn the_appliance_works_over_ftps_as_over_plain_ftp() {
+    use common::http::encode;
+    for t in tls_targets() {
+        let config = ftpgate::config::Config {
+            ftp: t.config(),
+            ftp_tls_locked: true,
+            ..common::web::config()
+        };
+        let (srv, mut http) = common::web::start_with(config);
+        let csrf = common::web::login(&mut http, &t);
+        let page = http.get("/login").text();
+        assert!(page.contains("tls-on"), "{}: {page}", t.name);
+        let mut c = t.login();
+        let dir = String::from_utf8(scratch(&mut c, "ftps-web")).unwrap();
+        let body = pattern(1024 * 1024 + 3, 11);
+        let url = format!("/upload{}", encode(format!("{dir}/web.bin").as_bytes()));
+        let r = http.send("PUT", &url, &[("X-CSRF-Token", &csrf)], &body);
+        assert_eq!(r.status, 201, "{}: {}", t.name, r.text());
+        let listing = http
+            .get(&format!("/browse{}/?format=json", encode(dir.as_bytes())))
+            .text();
+        assert!(listing.contains("\"web.bin\""), "{}: {listing}", t.name);
+        let r = http.get(&format!(
+            "/download{}",
+            encode(format!("{dir}/web.bin").as_bytes())
+        ));
+        assert_eq!(r.status, 200, "{}", t.name);
+        assert!(r.complete, "{}", t.name);
+        assert_eq!(sha256(&r.body), sha256(&body), "{}", t.name);
+        srv.stop();
+    }
+}

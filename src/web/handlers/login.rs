@@ -260,13 +260,10 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         remember_pin(app, &pin_key, fp);
     }
     let encrypted = client.is_encrypted();
-    let flash = match (encrypted, cfg!(feature = "tls")) {
-        (true, _) => format!("Connected to {} as {} (encrypted with TLS)", creds.host, creds.user),
-        (false, true) => format!(
-            "Connected to {} as {} (not encrypted: the server does not offer TLS, or plain FTP was chosen)",
-            creds.host, creds.user
-        ),
-        (false, false) => format!("Connected to {} as {}", creds.host, creds.user),
+    // The badge beside the account says "TLS" or "not encrypted" on every page.
+    let flash = match encrypted {
+        true => format!("Connected to {} as {} (encrypted with TLS)", creds.host, creds.user),
+        false => format!("Connected to {} as {}", creds.host, creds.user),
     };
     app.logins.succeeded(client_ip);
     pool.put(client);

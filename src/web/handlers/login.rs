@@ -262,7 +262,10 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let encrypted = client.is_encrypted();
     // The badge beside the account says "TLS" or "not encrypted" on every page.
     let flash = match encrypted {
-        true => format!("Connected to {} as {} (encrypted with TLS)", creds.host, creds.user),
+        true => format!(
+            "Connected to {} as {} (encrypted with TLS)",
+            creds.host, creds.user
+        ),
         false => format!("Connected to {} as {}", creds.host, creds.user),
     };
     app.logins.succeeded(client_ip);

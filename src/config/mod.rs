@@ -353,17 +353,8 @@ fn build_ftps(
         ));
     }
     if let Some((src, v)) = lookup("--ftp-tls") {
-        c.ftp.tls = match v.trim() {
-            "prefer" => ftp::TlsMode::Prefer,
-            "require" => ftp::TlsMode::Require,
-            "implicit" => ftp::TlsMode::Implicit,
-            "off" => ftp::TlsMode::Off,
-            _ => {
-                return Err(format!(
-                    "{src}: {v:?} is not prefer, require, implicit or off"
-                ))
-            }
-        };
+        c.ftp.tls = ftp::TlsMode::from_word(v.trim())
+            .ok_or_else(|| format!("{src}: {v:?} is not prefer, require, implicit or off"))?;
         c.ftp_tls_locked = true;
     }
     if let Some((_, v)) = lookup("--ftp-ca") {

@@ -26,6 +26,31 @@ pub enum TlsMode {
     Implicit,
 }
 
+impl TlsMode {
+    /// Every policy, in the order a person is offered them.
+    pub const ALL: [TlsMode; 4] = [
+        TlsMode::Prefer,
+        TlsMode::Require,
+        TlsMode::Implicit,
+        TlsMode::Off,
+    ];
+
+    /// The policy's word in flags and forms: `prefer`, `require`, `implicit`, `off`.
+    pub fn word(self) -> &'static str {
+        match self {
+            TlsMode::Prefer => "prefer",
+            TlsMode::Require => "require",
+            TlsMode::Implicit => "implicit",
+            TlsMode::Off => "off",
+        }
+    }
+
+    /// The policy a word names.
+    pub fn from_word(word: &str) -> Option<TlsMode> {
+        TlsMode::ALL.into_iter().find(|m| m.word() == word)
+    }
+}
+
 impl Default for TlsMode {
     fn default() -> Self {
         if cfg!(feature = "tls") {

@@ -75,32 +75,10 @@ fn prefilled(app: &App) -> LoginForm {
         form.host_locked = true;
     }
     if cfg!(feature = "tls") {
-        form.tls = tls_word(app.config.ftp.tls).to_string();
+        form.tls = app.config.ftp.tls.word().to_string();
         form.tls_locked = app.config.ftp_tls_locked;
     }
     form
-}
-
-/// The form value of an encryption policy.
-fn tls_word(mode: TlsMode) -> &'static str {
-    match mode {
-        TlsMode::Prefer => "prefer",
-        TlsMode::Require => "require",
-        TlsMode::Implicit => "implicit",
-        TlsMode::Off => "off",
-    }
-}
-
-/// The policy a form value asks for (`None`: not one of the four).
-fn tls_mode(word: &str) -> Option<TlsMode> {
-    [
-        TlsMode::Prefer,
-        TlsMode::Require,
-        TlsMode::Implicit,
-        TlsMode::Off,
-    ]
-    .into_iter()
-    .find(|m| tls_word(*m) == word)
 }
 
 /// Fills host, port and user from the `ftpgate_last` cookie; a value that
@@ -174,8 +152,8 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     shown.user = text("user");
     if !shown.tls_locked && !shown.tls.is_empty() {
         shown.tls = text("tls");
-        if tls_mode(&shown.tls).is_none() {
-            shown.tls = tls_word(app.config.ftp.tls).to_string();
+        if TlsMode::from_word(&shown.tls).is_none() {
+            shown.tls = app.config.ftp.tls.word().to_string();
         }
     }
     shown.csrf = app.sessions.login_token();
@@ -224,7 +202,7 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     };
     // The policy is the session's own: its pool never mixes TLS settings.
     let mut ftp_config = app.config.ftp.clone();
-    ftp_config.tls = match tls_mode(&shown.tls) {
+    ftp_config.tls = match TlsMode::from_word(&shown.tls) {
         Some(mode) if !shown.tls_locked && cfg!(feature = "tls") => mode,
         _ => app.config.ftp.tls,
     };

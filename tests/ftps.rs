@@ -265,7 +265,17 @@ fn round_trips_one_mib_with_libunftp_under_prot_p() {
     std::fs::create_dir_all(&root).unwrap();
     let server = common::unftp::start_ftps(root, "u", "p", cert, key);
     let config = config(TlsMode::Require, server.port, Some(&id));
-    let mut client = Client::connect("127.0.0.1", server.port, &config).unwrap();
+    // libunftp sometimes reads our ClientHello as a command before it has
+    // switched the control connection to TLS after its 234, and answers in
+    // plain text (our client rightly fails the handshake: "corrupt message").
+    // That race is the server's; a second connection is not affected by it.
+    let mut client = match Client::connect("127.0.0.1", server.port, &config) {
+        Err(ftpgate::ftp::Error::Tls(why)) if why.contains("corrupt message") => {
+            eprintln!("libunftp's AUTH TLS race ({why}); connecting again");
+            Client::connect("127.0.0.1", server.port, &config).unwrap()
+        }
+        other => other.unwrap(),
+    };
     client.login("u", "p").unwrap();
     assert!(client.is_encrypted());
     let body: Vec<u8> = (0..1024 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();

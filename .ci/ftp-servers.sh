@@ -23,8 +23,9 @@
 #          bash .ci/ftp-servers.sh stop               # uses $FTPGATE_CI_STATE
 #
 #      Subcommands:
-#        install          install vsftpd, curl, openssl, python3/pip, pyftpdlib if missing
-#        start            install, start both servers, print export lines on stdout
+#        install          install vsftpd, curl, openssl, python3/pip, pyftpdlib,
+#                         pyopenssl if missing
+#        start            install, start the four servers, print export lines on stdout
 #        stop [STATE]     stop the servers of STATE (default $FTPGATE_CI_STATE),
 #                         remove their temp dirs, lock the vsftpd test user
 #        check            curl smoke test of every server in $FTPGATE_TEST_SERVERS
@@ -41,10 +42,10 @@
 #                         Passwords are random per run, [A-Za-z0-9] only (no
 #                         URL escaping needed).  Each user logs in to its own
 #                         empty, writable temp directory, which is its root.
-#                         plus vsftpd-tls=ftps://USER:PASS@127.0.0.1:PORT: the
-#                         FTPS instance (explicit AUTH TLS, required)
-#   FTPGATE_TEST_TLS_CERT the FTPS instance's self-signed certificate (PEM),
-#                         which the tests pin
+#                         plus vsftpd-tls=ftps://... and pyftpdlib-tls=ftps://...:
+#                         the FTPS instances (explicit AUTH TLS, required)
+#   FTPGATE_TEST_TLS_CERT the FTPS instances' self-signed certificate (PEM,
+#                         one for both), which the tests pin
 #   FTPGATE_CI_STATE      temp dir with the configs, pid files and logs
 #                         (vsftpd.log = full protocol log, vsftpd-xfer.log,
 #                         vsftpd.out, pyftpdlib.log = debug protocol log)
@@ -69,6 +70,10 @@
 #              CLI, whose -u/-P/-r flags older releases lack, and which would
 #              show the password in ps), port 2122 or another free one, passive
 #              ports 30100-30199, full permissions.
+#   pyftpdlib-tls  the same script with TLS_FTPHandler (pyOpenSSL from PyPI),
+#              TLS required on control and data, vsftpd-tls's certificate, own
+#              root, port 2124 or another free one, passive ports 30300-30399.
+#              Unlike vsftpd it does not require TLS session reuse.
 #
 # Knobs (environment): FTPGATE_CI_PYTHON (python3), FTPGATE_CI_TMPDIR (/tmp),
 # FTPGATE_CI_WAIT (seconds to wait for a server to answer, 10),
@@ -76,7 +81,9 @@
 # FTPGATE_CI_VSFTPD_PASV (30000-30099), FTPGATE_CI_PYFTPDLIB_PASV (30100-30199),
 # FTPGATE_CI_VSFTPD_TLS_PORT (2123), FTPGATE_CI_VSFTPD_TLS_PASV (30200-30299),
 # FTPGATE_CI_VSFTPD_USER (ftpgate-ci), FTPGATE_CI_PYFTPDLIB_USER (ftpgate),
+# FTPGATE_CI_PYFTPDLIB_TLS_PORT (2124), FTPGATE_CI_PYFTPDLIB_TLS_PASV (30300-30399),
 # FTPGATE_CI_PYFTPDLIB_SPEC (pip requirement, "pyftpdlib"),
+# FTPGATE_CI_PYOPENSSL_SPEC (pip requirement, "pyopenssl"),
 # FTPGATE_CI_KEEP=1 (stop keeps the state dir and server roots, for debugging).
 #
 # One set of servers per machine at a time (the vsftpd user is shared).
@@ -133,7 +140,10 @@ VSFTPD_PASV=${FTPGATE_CI_VSFTPD_PASV:-30000-30099}
 PYFTPDLIB_PASV=${FTPGATE_CI_PYFTPDLIB_PASV:-30100-30199}
 VSFTPD_TLS_PORT=${FTPGATE_CI_VSFTPD_TLS_PORT:-2123}
 VSFTPD_TLS_PASV=${FTPGATE_CI_VSFTPD_TLS_PASV:-30200-30299}
+PYFTPDLIB_TLS_PORT=${FTPGATE_CI_PYFTPDLIB_TLS_PORT:-2124}
+PYFTPDLIB_TLS_PASV=${FTPGATE_CI_PYFTPDLIB_TLS_PASV:-30300-30399}
 PYFTPDLIB_SPEC=${FTPGATE_CI_PYFTPDLIB_SPEC:-pyftpdlib}
+PYOPENSSL_SPEC=${FTPGATE_CI_PYOPENSSL_SPEC:-pyopenssl}
 HOST=127.0.0.1
 
 log() { printf 'ftp-servers: %s\n' "$*" >&2; }
@@ -193,29 +203,35 @@ do_install() {
 	if ((${#pkgs[@]})); then apt_install "${pkgs[@]}"; fi
 	command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found (set FTPGATE_CI_PYTHON)"
 
-	if ! "$PYTHON" -c 'import pyftpdlib' >/dev/null 2>&1; then
-		if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
-			# Debian's system python has ensurepip disabled; pip comes from apt.
-			if [[ $("$PYTHON" -c 'import sys; print(sys.prefix)') == /usr ]]; then
-				apt_install python3-pip
-			else
-				"$PYTHON" -m ensurepip --upgrade >/dev/null 2>&1 || apt_install python3-pip
-			fi
+	pip_need pyftpdlib "$PYFTPDLIB_SPEC"
+	# pyftpdlib's TLS_FTPHandler is built on pyOpenSSL.
+	pip_need OpenSSL "$PYOPENSSL_SPEC"
+}
+
+# pip_need MODULE SPEC: pip install SPEC unless $PYTHON can import MODULE.
+pip_need() {
+	local module=$1 spec=$2 out
+	"$PYTHON" -c "import $module" >/dev/null 2>&1 && return 0
+	if ! "$PYTHON" -m pip --version >/dev/null 2>&1; then
+		# Debian's system python has ensurepip disabled; pip comes from apt.
+		if [[ $("$PYTHON" -c 'import sys; print(sys.prefix)') == /usr ]]; then
+			apt_install python3-pip
+		else
+			"$PYTHON" -m ensurepip --upgrade >/dev/null 2>&1 || apt_install python3-pip
 		fi
-		log "pip install $PYFTPDLIB_SPEC"
-		local out
-		out=$(mktemp)
-		# PEP 668: Debian 12's python refuses system-wide pip installs without this.
-		if ! PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore \
-			"$PYTHON" -m pip install -q --disable-pip-version-check "$PYFTPDLIB_SPEC" \
-			>"$out" 2>&1 </dev/null; then
-			cat "$out" >&2
-			rm -f "$out"
-			die "pip install $PYFTPDLIB_SPEC failed"
-		fi
-		rm -f "$out"
-		"$PYTHON" -c 'import pyftpdlib' || die "pyftpdlib still not importable by $PYTHON"
 	fi
+	log "pip install $spec"
+	out=$(mktemp)
+	# PEP 668: Debian 12's python refuses system-wide pip installs without this.
+	if ! PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore \
+		"$PYTHON" -m pip install -q --disable-pip-version-check "$spec" \
+		>"$out" 2>&1 </dev/null; then
+		cat "$out" >&2
+		rm -f "$out"
+		die "pip install $spec failed"
+	fi
+	rm -f "$out"
+	"$PYTHON" -c "import $module" || die "$module still not importable by $PYTHON"
 }
 
 # ---------------------------------------------------------------------------
@@ -493,7 +509,9 @@ start_vsftpd_tls() {
 write_pyftpdlib_server() {
 	cat >"$1" <<'EOF'
 # ftpgate CI pyftpdlib server (generated by .ci/ftp-servers.sh).
-# argv: HOST PORT ROOT PASV_LO PASV_HI; user/password from the environment.
+# argv: HOST PORT ROOT PASV_LO PASV_HI [CERT KEY]; user/password from the
+# environment.  With CERT and KEY: explicit FTPS (AUTH TLS), required on the
+# control and the data connections.
 import logging
 import os
 import sys
@@ -505,6 +523,7 @@ from pyftpdlib.servers import FTPServer
 
 host, port, root = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 pasv_lo, pasv_hi = int(sys.argv[4]), int(sys.argv[5])
+tls = sys.argv[6:8]
 user = os.environ.pop("FTPGATE_CI_PY_USER")
 password = os.environ.pop("FTPGATE_CI_PY_PASS")
 
@@ -515,49 +534,69 @@ authorizer = DummyAuthorizer()
 authorizer.add_user(user, password, root, perm="elradfmwMT")
 
 
-class Handler(FTPHandler):
-    pass
+if tls:
+    # Needs pyOpenSSL; imported only here so the plain server works without it.
+    from pyftpdlib.handlers import TLS_FTPHandler
+
+    class Handler(TLS_FTPHandler):
+        certfile, keyfile = tls
+        tls_control_required = True
+        tls_data_required = True
+else:
+    class Handler(FTPHandler):
+        pass
 
 
 Handler.authorizer = authorizer
 Handler.passive_ports = list(range(pasv_lo, pasv_hi + 1))
-Handler.banner = "ftpgate CI pyftpdlib %s ready." % pyftpdlib.__ver__
+Handler.banner = "ftpgate CI pyftpdlib %s%s ready." % (
+    pyftpdlib.__ver__, " (FTPS)" if tls else "")
 Handler.timeout = 600
 
 server = FTPServer((host, port), Handler)
-logging.info("pyftpdlib %s serving %s on %s:%d", pyftpdlib.__ver__, root, host, port)
+logging.info("pyftpdlib %s%s serving %s on %s:%d", pyftpdlib.__ver__,
+             " (FTPS)" if tls else "", root, host, port)
 server.serve_forever()
 EOF
 }
 
+# start_pyftpdlib STATE [tls]: the plain instance, or with "tls" the FTPS one
+# (pyftpdlib-tls, vsftpd-tls's certificate, so the tests pin one file).
 start_pyftpdlib() {
-	local state=$1 root pass port url rc
-	root=$(mktemp -d "$TMPBASE/ftpgate-ci-pyftpdlib.XXXXXX")
-	echo "$root" >"$state/pyftpdlib.root"
+	local state=$1 name=pyftpdlib first=$PYFTPDLIB_PORT pasv=$PYFTPDLIB_PASV
+	local root pass port url rc scheme=ftp
+	local -a tls=() ready=()
+	if [[ ${2:-} == tls ]]; then
+		name=pyftpdlib-tls first=$PYFTPDLIB_TLS_PORT pasv=$PYFTPDLIB_TLS_PASV scheme=ftps
+		tls=("$state/vsftpd-tls-cert.pem" "$state/vsftpd-tls-key.pem")
+		ready=(--ssl-reqd --cacert "$state/vsftpd-tls-cert.pem")
+	fi
+	root=$(mktemp -d "$TMPBASE/ftpgate-ci-$name.XXXXXX")
+	echo "$root" >"$state/$name.root"
 	chmod 0755 "$root"
 	pass=$(random_password)
 	write_pyftpdlib_server "$state/pyftpdlib-server.py"
 	while read -r port; do
 		port_free "$port" || {
-			log "pyftpdlib: port $port busy"
+			log "$name: port $port busy"
 			continue
 		}
-		: >"$state/pyftpdlib.log"
+		: >"$state/$name.log"
 		FTPGATE_CI_PY_USER=$PYFTPDLIB_USER FTPGATE_CI_PY_PASS=$pass \
-			spawn "$state/pyftpdlib.pid" "$state/pyftpdlib.log" \
+			spawn "$state/$name.pid" "$state/$name.log" \
 			"$PYTHON" -u "$state/pyftpdlib-server.py" "$HOST" "$port" "$root" \
-			"${PYFTPDLIB_PASV%-*}" "${PYFTPDLIB_PASV#*-}"
+			"${pasv%-*}" "${pasv#*-}" "${tls[@]}"
 		url="ftp://$PYFTPDLIB_USER:$pass@$HOST:$port"
 		rc=0
-		wait_ready pyftpdlib "$url" "$state/pyftpdlib.pid" "$state/pyftpdlib.log" || rc=$?
+		wait_ready "$name" "$url" "$state/$name.pid" "$state/$name.log" "${ready[@]}" || rc=$?
 		if ((rc == 0)); then
-			log "pyftpdlib $("$PYTHON" -c 'import pyftpdlib; print(pyftpdlib.__ver__)') on $HOST:$port, root $root"
-			printf '%s' "$url" >"$state/pyftpdlib.url"
+			log "$name $("$PYTHON" -c 'import pyftpdlib; print(pyftpdlib.__ver__)') on $HOST:$port, root $root"
+			printf '%s' "$scheme://${url#ftp://}" >"$state/$name.url"
 			return 0
 		fi
-		log "pyftpdlib: port $port taken meanwhile, trying another"
-	done < <(candidate_ports "$PYFTPDLIB_PORT")
-	die "pyftpdlib: found no free port"
+		log "$name: port $port taken meanwhile, trying another"
+	done < <(candidate_ports "$first")
+	die "$name: found no free port"
 }
 
 # ---------------------------------------------------------------------------
@@ -594,7 +633,7 @@ do_stop() {
 		die "stop: $state is not a state dir of this script"
 	if [[ $dump != 0 ]]; then
 		for f in "$state"/vsftpd.log "$state"/vsftpd.out "$state"/vsftpd-tls.log \
-			"$state"/vsftpd-tls.out "$state"/pyftpdlib.log; do
+			"$state"/vsftpd-tls.out "$state"/pyftpdlib.log "$state"/pyftpdlib-tls.log; do
 			[[ -s $f ]] || continue
 			log "---- last 60 lines of $f ----"
 			tail -n 60 "$f" >&2 || true
@@ -605,7 +644,7 @@ do_stop() {
 	# session processes, which call setsid() and so leave the listener's
 	# process group.  Kill exactly those, by pid.
 	local -a pids running=()
-	for name in vsftpd vsftpd-tls pyftpdlib; do
+	for name in vsftpd vsftpd-tls pyftpdlib pyftpdlib-tls; do
 		if alive "$state/$name.pid"; then running+=("$name (pid $(<"$state/$name.pid"))"); fi
 	done
 	mapfile -t pids < <(state_pids "$state")
@@ -631,7 +670,7 @@ do_stop() {
 		log "FTPGATE_CI_KEEP=1: keeping $state and the server roots"
 		return 0
 	fi
-	for name in vsftpd vsftpd-tls pyftpdlib; do
+	for name in vsftpd vsftpd-tls pyftpdlib pyftpdlib-tls; do
 		if [[ -s $state/$name.root ]]; then
 			f=$(<"$state/$name.root")
 			[[ $f == "$TMPBASE"/ftpgate-ci-"$name".* ]] && rm -rf -- "$f"
@@ -650,9 +689,10 @@ do_start() {
 	start_vsftpd "$state"
 	start_vsftpd_tls "$state"
 	start_pyftpdlib "$state"
+	start_pyftpdlib "$state" tls
 	local servers
 	servers="vsftpd=$(<"$state/vsftpd.url");pyftpdlib=$(<"$state/pyftpdlib.url")"
-	servers+=";vsftpd-tls=$(<"$state/vsftpd-tls.url")"
+	servers+=";vsftpd-tls=$(<"$state/vsftpd-tls.url");pyftpdlib-tls=$(<"$state/pyftpdlib-tls.url")"
 	{
 		printf 'export FTPGATE_TEST_SERVERS=%q\n' "$servers"
 		printf 'export FTPGATE_TEST_TLS_CERT=%q\n' "$state/vsftpd-tls-cert.pem"

@@ -1,7 +1,8 @@
 //! FTPS against real servers (`ftps://` entries of `FTPGATE_TEST_SERVERS`:
 //! CI's vsftpd with `require_ssl_reuse=YES`, `force_local_logins_ssl=YES`
-//! and `force_local_data_ssl=YES`): listing, a 10 MiB round trip and a
-//! resumed download, all under `PROT P`. Under `CI=true` a missing server
+//! and `force_local_data_ssl=YES`, and pyftpdlib's `TLS_FTPHandler` on
+//! pyOpenSSL with TLS required on control and data): listing, a 10 MiB round
+//! trip and a resumed download, all under `PROT P`. Under `CI=true` a missing server
 //! fails; elsewhere these tests have nothing to run against.
 
 #![cfg(feature = "tls")]
@@ -75,8 +76,8 @@ fn resumes_a_download_with_rest() {
     }
 }
 
-/// The whole appliance over FTPS to vsftpd with `require_ssl_reuse=YES`:
-/// log in through the web page, see it encrypted, upload, list, download.
+/// The whole appliance over FTPS to each server (vsftpd with
+/// `require_ssl_reuse=YES`, pyftpdlib): log in through the web page, see it encrypted, upload, list, download.
 #[test]
 fn the_appliance_works_over_ftps_as_over_plain_ftp() {
     use common::http::encode;

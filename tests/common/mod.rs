@@ -28,7 +28,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Servers CI must provide.
 pub const CI_SERVERS: [&str; 2] = ["vsftpd", "pyftpdlib"];
 /// FTPS servers CI must provide.
-pub const CI_TLS_SERVERS: [&str; 1] = ["vsftpd-tls"];
+pub const CI_TLS_SERVERS: [&str; 2] = ["vsftpd-tls", "pyftpdlib-tls"];
 
 /// One real FTP server to test against.
 #[derive(Debug, Clone)]

@@ -366,6 +366,30 @@ impl Client {
         Ok(Upload::new(&mut self.control, data))
     }
 
+    /// Continues an upload to `path`, whose first `offset` bytes the server
+    /// already holds: `REST offset` + `STOR`, or `APPE` where REST is refused.
+    /// The caller checks beforehand that the file is exactly `offset` long
+    /// (APPE appends to whatever is there) and afterwards that SIZE is right
+    /// (a server may accept REST and still write from the start).
+    pub fn stor_from(&mut self, path: impl AsRef<[u8]>, offset: u64) -> Result<Upload<'_>> {
+        if offset == 0 {
+            return self.stor(path);
+        }
+        let path = path.as_ref();
+        check_argument("path", path)?;
+        self.ensure_binary()?;
+        let data = self.open_data()?;
+        let command = match self.restart.at(&mut self.control, offset) {
+            Ok(()) => Command::Stor(path),
+            Err(Error::Unsupported(_)) => Command::Appe(path),
+            Err(Error::Reply { reply, .. }) if reply.code >= 500 => Command::Appe(path),
+            Err(e) => return Err(e),
+        };
+        transfer::begin(&mut self.control, command)?;
+        let data = self.ready_data(data)?;
+        Ok(Upload::new(&mut self.control, data))
+    }
+
     fn size_if_offered(&mut self, path: &[u8]) -> Result<Option<u64>> {
         if self.size_refused || (self.features.feat && !self.features.size) {
             return Ok(None);

@@ -27,6 +27,7 @@ pub enum Command<'a> {
     Mlsd(&'a [u8]),
     Retr(&'a [u8]),
     Stor(&'a [u8]),
+    Appe(&'a [u8]),
     Rest(u64),
     Size(&'a [u8]),
     Mdtm(&'a [u8]),
@@ -68,6 +69,7 @@ impl Command<'_> {
             Command::Mlsd(_) => "MLSD",
             Command::Retr(_) => "RETR",
             Command::Stor(_) => "STOR",
+            Command::Appe(_) => "APPE",
             Command::Rest(_) => "REST",
             Command::Size(_) => "SIZE",
             Command::Mdtm(_) => "MDTM",
@@ -94,6 +96,7 @@ impl Command<'_> {
             | Command::Mlsd(a)
             | Command::Retr(a)
             | Command::Stor(a)
+            | Command::Appe(a)
             | Command::Size(a)
             | Command::Mdtm(a)
             | Command::Mkd(a)

@@ -138,7 +138,7 @@ impl Restart {
                 self.sent = false;
                 Ok(())
             }
-            _ if reply.is(NOT_IMPLEMENTED) => Err(Error::Unsupported("REST (resuming downloads)")),
+            _ if reply.is(NOT_IMPLEMENTED) => Err(Error::Unsupported("REST (resuming transfers)")),
             _ => Err(Error::Reply {
                 command: "REST",
                 reply,

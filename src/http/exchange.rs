@@ -7,7 +7,7 @@
 //! can serve another request.
 
 use super::body::{Body, State};
-use super::head::{Head, Method};
+use super::head::{Framing, Head, Method};
 use super::limits::MAX_DRAIN;
 use super::response::{head_bytes, Connection, Length, Response};
 use super::wire::Wire;
@@ -85,6 +85,14 @@ impl<'c> Exchange<'c> {
             wire: self.wire,
             state: &mut self.body,
             continue_owed: &mut self.continue_owed,
+        }
+    }
+
+    /// The body's length as the head declared it (`None` when chunked).
+    pub fn body_length(&self) -> Option<u64> {
+        match self.head.framing {
+            Framing::Length(n) => Some(n),
+            Framing::Chunked => None,
         }
     }
 

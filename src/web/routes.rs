@@ -7,7 +7,7 @@
 use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
-use super::handlers::{browse, download, login, manage, upload};
+use super::handlers::{browse, download, login, manage, resume, upload};
 use super::response;
 use super::session::COOKIE;
 use super::{assets, paths, App};
@@ -49,6 +49,8 @@ const ROUTES: &[Route] = &[
     at(Method::Get, "/download/", download::send, Back::Parent),
     at(Method::Post, "/upload/", upload::handle, Back::Dir),
     at(Method::Put, "/upload/", upload::put, Back::Parent),
+    at(Method::Get, "/upload/", resume::status, Back::Parent),
+    at(Method::Delete, "/upload/", resume::cancel, Back::Parent),
     at(Method::Post, "/mkdir/", manage::mkdir, Back::Dir),
     at(Method::Get, "/rename/", manage::rename_page, Back::Parent),
     at(Method::Post, "/rename/", manage::rename, Back::Parent),

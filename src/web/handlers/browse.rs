@@ -15,6 +15,7 @@ use crate::log_debug;
 use crate::web::context::{Ctx, Reply};
 use crate::web::error::{Error, Result};
 use crate::web::format::{exact_size, human_size, iso_time, relative_time, short_time};
+use crate::web::handlers::resume;
 use crate::web::json::{self, Object};
 use crate::web::paths;
 use crate::web::response::{self, Encoder};
@@ -81,12 +82,18 @@ pub fn page(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let Some((Some(mut out), after)) = begun else {
         return Ok(Reply::Sent); // the browser went away
     };
-    let written = match read {
-        Ok(entries) => write_contents(&mut out, &dir, &entries, &view),
-        Err(e) => write_failed(&mut out, &Error::from(e)),
+    let (written, entries) = match read {
+        Ok(entries) => (
+            write_contents(&mut out, &dir, &entries, &view),
+            Some(entries),
+        ),
+        Err(e) => (write_failed(&mut out, &Error::from(e)), None),
     };
     if let Err(e) = written.and_then(|()| end(out, &after)) {
         log_debug!("browser went away during a listing: {e}");
+    }
+    if let Some(entries) = entries {
+        resume::sweep_stale(session, &dir, &entries, unix_now());
     }
     Ok(Reply::Sent)
 }
@@ -139,14 +146,18 @@ fn write_contents(out: &mut Out<'_>, dir: &[u8], entries: &Entries, view: &View)
     let contents = contents(dir, entries.len(), order.len(), view, &window);
     let frame = browse::contents(&contents);
     out.write_all(frame.before.as_bytes())?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = unix_now();
     for &i in &order[window.rows] {
         let row = browse::row(&entry_view(dir, entries, i as usize, now));
         out.write_all(row.into_string().as_bytes())?;
     }
     out.write_all(frame.after.as_bytes())
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Says in the page why the listing stopped (its 200 left already).

@@ -8,4 +8,5 @@ pub mod browse;
 pub mod download;
 pub mod login;
 pub mod manage;
+pub mod resume;
 pub mod upload;

@@ -6,6 +6,7 @@
 //! failed or abandoned upload deletes the temporary file and leaves any
 //! existing file untouched.
 
+use super::resume;
 use crate::ftp;
 use crate::http::Exchange;
 use crate::web::context::Reply;
@@ -45,9 +46,12 @@ pub fn put(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
             "name the file in the address: PUT /upload/<folder>/<name>".into(),
         ));
     }
+    let overwrite = paths::field(&ctx.query, "overwrite") == Some(b"1");
+    if paths::field(&ctx.query, "upload").is_some() {
+        return resume::put(app, ex, ctx, overwrite);
+    }
     let (dir, name) = paths::split(&ctx.target);
     paths::check_name(&name)?;
-    let overwrite = paths::field(&ctx.query, "overwrite") == Some(b"1");
     let mut lease = session.pool.checkout()?;
     let shown = String::from_utf8_lossy(&name).into_owned();
     match store(
@@ -194,16 +198,7 @@ fn store(
     part: &mut dyn Read,
 ) -> Result<Outcome> {
     let target = paths::join(dir, name);
-    let exists = match probe::find(lease, &target)? {
-        Found::Missing => false,
-        Found::File(_) => true,
-        Found::Dir => {
-            return Err(Error::Conflict(format!(
-                "There is a folder named “{}” here; a file can't take its name.",
-                String::from_utf8_lossy(name)
-            )))
-        }
-    };
+    let exists = target_exists(lease, dir, name)?;
     if exists && !overwrite {
         return Ok(Outcome::Exists);
     }
@@ -219,6 +214,19 @@ fn store(
         remove_temp(session, lease, &temp);
     }
     result.map(|_| Outcome::Stored)
+}
+
+/// Whether a file named `name` is in `dir`; a folder there is a conflict
+/// (a file can't take its name).
+pub(super) fn target_exists(c: &mut ftp::Client, dir: &[u8], name: &[u8]) -> Result<bool> {
+    match probe::find(c, &paths::join(dir, name))? {
+        Found::Missing => Ok(false),
+        Found::File(_) => Ok(true),
+        Found::Dir => Err(Error::Conflict(format!(
+            "There is a folder named “{}” here; a file can't take its name.",
+            String::from_utf8_lossy(name)
+        ))),
+    }
 }
 
 /// Copies the part into STOR and waits for the server's confirmation. A
@@ -241,7 +249,7 @@ fn transfer(app: &App, client: &mut ftp::Client, temp: &[u8], part: &mut dyn Rea
 }
 
 /// Deletes a temporary file, on a fresh connection if the old one broke.
-fn remove_temp(session: &Session, lease: &mut Lease, temp: &[u8]) {
+pub(super) fn remove_temp(session: &Session, lease: &mut Lease, temp: &[u8]) {
     let removed = session.pool.revive(lease).and_then(|_| lease.dele(temp));
     if let Err(e) = removed {
         crate::log_error!(

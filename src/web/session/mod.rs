@@ -5,9 +5,11 @@
 //! made at start); host, user and password stay here and are wiped on logout.
 
 mod credentials;
+mod parts;
 mod pool;
 
 pub use credentials::{Credentials, Secret};
+pub use parts::{Claim, Parts, Refusal, MAX_PARTS};
 pub use pool::{Lease, Pool};
 
 use crate::web::views::model::Flash;
@@ -17,6 +19,10 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
+
+/// Stack of the thread that deletes an ended session's unfinished uploads
+/// (an FTP login, under TLS too).
+const CLEANUP_STACK: usize = 256 * 1024;
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "ftpgate_session";
@@ -36,6 +42,8 @@ pub struct Session {
     /// The CSRF token every POST must carry.
     pub csrf: String,
     pub pool: Pool,
+    /// Resumable uploads it left unfinished on the server.
+    pub parts: Parts,
     last_seen: Mutex<Instant>,
     flash: Mutex<Option<Flash>>,
 }
@@ -59,6 +67,44 @@ impl Session {
     /// Takes the pending message, if any.
     pub fn take_flash(&self) -> Option<Flash> {
         lock(&self.flash).take()
+    }
+
+    /// Ends the FTP side of a session that was logged out or expired: the
+    /// unfinished upload parts it left are deleted, on a thread of their own
+    /// so whoever ended the session does not wait for the server, then its
+    /// connections QUIT.
+    pub fn end(self: Arc<Self>) {
+        let left = self.parts.take_left();
+        if left.is_empty() {
+            self.pool.close_all();
+            return;
+        }
+        let session = Arc::clone(&self);
+        let cleanup = move || {
+            match session.pool.checkout() {
+                Ok(mut lease) => {
+                    for part in &left {
+                        if let Err(e) = lease.dele(part) {
+                            crate::log_warn!(
+                                "could not delete the unfinished upload {:?}: {e}",
+                                String::from_utf8_lossy(part)
+                            );
+                        }
+                    }
+                }
+                Err(e) => {
+                    crate::log_warn!("could not delete {} unfinished uploads: {e}", left.len())
+                }
+            }
+            session.pool.close_all();
+        };
+        let spawned = std::thread::Builder::new()
+            .name("ftpgate-cleanup".into())
+            .stack_size(CLEANUP_STACK)
+            .spawn(cleanup);
+        if spawned.is_err() {
+            self.pool.close_all();
+        }
     }
 
     /// Checks a submitted CSRF token in constant time.
@@ -135,6 +181,7 @@ impl Store {
             home,
             csrf: hex(&self.random::<32>()),
             pool,
+            parts: Parts::default(),
             last_seen: Mutex::new(Instant::now()),
             flash: Mutex::new(None),
         });
@@ -174,7 +221,7 @@ impl Store {
     pub fn remove(&self, session: &Session) {
         let removed = lock(&self.sessions).remove(&session.id);
         if let Some(s) = removed {
-            s.pool.close_all();
+            s.end();
         }
     }
 
@@ -190,7 +237,7 @@ impl Store {
             ids.iter().filter_map(|id| all.remove(id)).collect()
         };
         for s in expired {
-            s.pool.close_all();
+            s.end();
         }
     }
 

@@ -132,6 +132,11 @@ impl Pool {
         Ok(())
     }
 
+    /// The session ended: no more connections are handed out.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
     /// Closes every idle connection with QUIT; leases in flight close when returned.
     pub fn close_all(&self) {
         self.closed.store(true, Ordering::Release);

@@ -4,7 +4,7 @@
 //   enhanceFlash       the × of the flash banner removes it
 //   showNotice         after a reload, the message a scripted action left
 //   focusFirstInvalid  a field the server marked invalid gets the focus
-//   enhanceUploads     drop or pick files: one request each, with progress
+//   enhanceUploads     drop or pick files: one PUT each, with progress, resumed after a cut
 //   enhanceSort        the column headers sort the rows without a reload
 //   enhanceFilter      the filter box narrows the listing as you type
 //   loadMoreOnScroll   a big folder's next page loads as you scroll down
@@ -157,13 +157,19 @@
   // ---------------------------------------------------------------- uploads
 
   const PARALLEL_UPLOADS = 2;
+  // Seconds between automatic attempts after a lost connection; then the
+  // row offers Retry, which resumes too.
+  const RESUME_DELAYS = [1, 2, 4, 8, 15, 30];
+  const UPLOAD_ID_KEY = "ftpgate-upload:";
 
   // Files picked in the upload form or dropped anywhere on the page go up one
-  // request each, at most two at a time, each with a row showing its progress.
+  // request each (PUT, the file as the body), at most two at a time, each
+  // with a row showing its progress. The server keeps what arrived when a
+  // connection is cut; the upload then continues from there on its own.
   function enhanceUploads() {
     const form = document.querySelector("form.upload-form");
     const input = form && form.querySelector("input[type='file']");
-    if (!input || typeof FormData !== "function") return;
+    if (!input || typeof XMLHttpRequest !== "function" || !window.fetch) return;
     const uploader = makeUploader(form);
     form.addEventListener("submit", (event) => {
       if (!input.files || !input.files.length) return;
@@ -172,6 +178,29 @@
       input.value = "";
     });
     enableDrop(uploader.add);
+  }
+
+  /** A random upload id: 128 bits in hex. */
+  function randomId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  /** The id of an upload of `file` to `folder`: the same one after a reload
+   * (so picking the same file again continues what the server holds). */
+  function uploadId(folder, file) {
+    const key = UPLOAD_ID_KEY + [folder, file.name, file.size, file.lastModified].join("\n");
+    try {
+      let id = localStorage.getItem(key);
+      if (!id) {
+        id = randomId();
+        localStorage.setItem(key, id);
+      }
+      return { id, forget: () => localStorage.removeItem(key) };
+    } catch (err) {
+      return { id: randomId(), forget: () => {} };
+    }
   }
 
   /** The upload queue and its list of rows, placed right after `form`. */
@@ -205,52 +234,124 @@
 
     function pump() {
       let next;
-      while (running < PARALLEL_UPLOADS && (next = uploads.find((u) => u.state === "queued"))) send(next);
+      while (running < PARALLEL_UPLOADS && (next = uploads.find((u) => u.state === "queued"))) start(next);
       if (running === 0) allSettled();
     }
 
-    function send(up) {
-      const xhr = new XMLHttpRequest();
-      const body = new FormData();
-      body.append("csrf", csrf ? csrf.value : csrfToken());
-      if (up.overwrite) body.append("overwrite", "1");
-      body.append("file", up.file);
-      up.xhr = xhr;
+    /** Where `up` goes, with its id and size (and `extra` query fields). */
+    function address(up, extra) {
+      return action + encodeURIComponent(up.file.name) + "?upload=" + up.key.id +
+        "&size=" + up.file.size + (extra || "");
+    }
+
+    function start(up) {
+      if (!up.key) up.key = uploadId(action, up.file);
       up.state = "sending";
       up.started = Date.now();
+      up.attempts = 0;
       running += 1;
+      show(up);
+      resume(up);
+    }
+
+    /** Asks how much of `up` the server holds (and, before the first byte,
+     * whether the name is taken), then sends the rest. */
+    async function resume(up) {
+      let answer;
+      try {
+        const response = await fetch(address(up), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        });
+        answer = { ok: response.ok, status: response.status, data: await readJson(response) };
+      } catch (err) {
+        lost(up);
+        return;
+      }
+      if (up.state !== "sending") return; // cancelled meanwhile
+      if (!answer.ok) {
+        if (answer.status === 503) lost(up);
+        else finished(up, "error", errorText(answer));
+        return;
+      }
+      if (answer.data.folder) {
+        finished(up, "error", "There is a folder named “" + up.file.name + "” here.");
+        return;
+      }
+      if (answer.data.exists && !up.overwrite) {
+        up.conflict = true;
+        finished(up, "error", up.file.name + " already exists here.");
+        return;
+      }
+      send(up, answer.data.resumable === false ? 0 : answer.data.offset || 0);
+    }
+
+    /** Sends the file from byte `offset` on. */
+    function send(up, offset) {
+      const xhr = new XMLHttpRequest();
+      const size = up.file.size;
+      up.xhr = xhr;
+      up.offset = offset;
+      up.started = Date.now();
+      if (offset > 0) up.row.status.textContent = "Resuming at " + Math.floor((offset / size) * 100) + "%";
       xhr.upload.addEventListener("progress", (event) => {
-        if (event.lengthComputable && event.total > 0) progress(up, event.loaded / event.total);
+        if (event.lengthComputable && size > 0) progress(up, (offset + event.loaded) / size);
       });
       xhr.upload.addEventListener("load", () => {
         progress(up, 1);
         up.row.status.textContent = "Finishing…";
       });
       xhr.addEventListener("load", () => answered(up, xhr));
-      xhr.addEventListener("error", () => finished(up, "error", "network error"));
+      xhr.addEventListener("error", () => {
+        up.xhr = null;
+        lost(up);
+      });
       xhr.addEventListener("abort", () => finished(up, "cancelled"));
-      xhr.open("POST", action);
+      xhr.open("PUT", address(up, (up.overwrite ? "&overwrite=1" : "") + (offset ? "&offset=" + offset : "")));
       xhr.setRequestHeader("Accept", "application/json");
-      xhr.send(body);
-      show(up);
+      xhr.setRequestHeader("X-CSRF-Token", csrf ? csrf.value : csrfToken());
+      xhr.send(offset ? up.file.slice(offset) : up.file);
     }
 
     function answered(up, xhr) {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        finished(up, "done", "Uploaded");
-        return;
-      }
+      up.xhr = null;
       let data = {};
       try {
         data = JSON.parse(xhr.responseText);
       } catch (err) {
         // Not JSON: say the status.
       }
-      up.conflict = xhr.status === 409;
-      finished(up, "error", data.error || "The server answered " + xhr.status + ".");
+      if (xhr.status >= 200 && xhr.status < 300) {
+        up.key.forget();
+        finished(up, "done", "Uploaded");
+      } else if (xhr.status === 416 && typeof data.offset === "number" && data.offset !== up.offset) {
+        send(up, data.offset); // the server holds a different amount: go on from there
+      } else if (xhr.status === 503 || xhr.status === 0) {
+        lost(up);
+      } else {
+        up.conflict = xhr.status === 409;
+        finished(up, "error", data.error || "The server answered " + xhr.status + ".");
+      }
+    }
+
+    /** The connection broke: try again after a pause, from what arrived. */
+    function lost(up) {
+      if (up.state !== "sending") return;
+      const delay = RESUME_DELAYS[up.attempts];
+      if (delay === undefined) {
+        finished(up, "error", "network error");
+        return;
+      }
+      up.attempts += 1;
+      up.row.status.textContent = "Connection lost; resuming in " + delay + " s…";
+      up.timer = setTimeout(() => {
+        up.timer = null;
+        if (up.state === "sending") resume(up);
+      }, delay * 1000);
     }
 
     function finished(up, state, message) {
+      if (up.state !== "sending") return;
       running -= 1;
       up.xhr = null;
       settle(up, state, message);
@@ -267,12 +368,13 @@
     function progress(up, fraction) {
       const size = up.file.size;
       const sent = Math.min(size, Math.round(size * fraction));
+      // The speed of this attempt: what went since it began.
       const seconds = (Date.now() - up.started) / 1000;
       const row = up.row;
       row.bar.value = size ? sent : fraction;
       row.bytes.textContent = humanSize(sent) + " of " + humanSize(size);
       row.percent.textContent = Math.floor(fraction * 100) + "%";
-      row.speed.textContent = seconds > 0.2 ? humanSize(sent / seconds) + "/s" : "";
+      row.speed.textContent = seconds > 0.2 ? humanSize(Math.max(0, sent - (up.offset || 0)) / seconds) + "/s" : "";
     }
 
     /** Brings a row's words, classes and buttons up to date with its state. */
@@ -302,8 +404,20 @@
     }
 
     function cancel(up) {
+      if (up.timer) clearTimeout(up.timer);
       if (up.xhr) up.xhr.abort(); // the "abort" listener settles it
+      else if (up.state === "sending") finished(up, "cancelled");
       else if (up.state === "queued") settle(up, "cancelled");
+      if (up.key) {
+        // Whatever the server kept of it goes too.
+        up.key.forget();
+        fetch(address(up), {
+          method: "DELETE",
+          credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRF-Token": csrf ? csrf.value : csrfToken() },
+        }).catch(() => {});
+        up.key = null;
+      }
     }
 
     function retry(up, replace) {

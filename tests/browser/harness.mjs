@@ -292,8 +292,9 @@ export async function until(what, check, timeoutMs = 5_000) {
   }
 }
 
-/** Names in a folder on disk that are temporary upload files. */
-export const tempUploads = (dir) => readdirSync(dir).filter((n) => n.startsWith('.ftpgate-upload-'));
+/** ftpgate's temporary upload files in `dir`: one-shot ones and resumable parts. */
+export const tempUploads = (dir) =>
+  readdirSync(dir).filter((n) => n.startsWith('.ftpgate-upload-') || n.startsWith('.ftpgate-part-'));
 
 /**
  * Slows the page's uploads to `bytesPerSecond` through DevTools network

@@ -23,8 +23,8 @@
 #          bash .ci/ftp-servers.sh stop               # uses $FTPGATE_CI_STATE
 #
 #      Subcommands:
-#        install          install vsftpd, curl, openssl, python3/pip, pyftpdlib,
-#                         pyopenssl if missing
+#        install          install vsftpd, curl, openssl, unzip, python3/pip,
+#                         pyftpdlib, pyopenssl if missing
 #        start            install, start the four servers, print export lines on stdout
 #        stop [STATE]     stop the servers of STATE (default $FTPGATE_CI_STATE),
 #                         remove their temp dirs, lock the vsftpd test user
@@ -200,6 +200,8 @@ do_install() {
 	command -v useradd >/dev/null 2>&1 || pkgs+=(passwd)
 	command -v setsid >/dev/null 2>&1 || pkgs+=(util-linux)
 	command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
+	# The ZIP tests check archives with Info-ZIP's `unzip -t` too.
+	command -v unzip >/dev/null 2>&1 || pkgs+=(unzip)
 	if ((${#pkgs[@]})); then apt_install "${pkgs[@]}"; fi
 	command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found (set FTPGATE_CI_PYTHON)"
 

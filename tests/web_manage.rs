@@ -603,34 +603,13 @@ fn a_name_that_is_not_utf8_can_be_downloaded_renamed_and_deleted() {
     }
 }
 
-/// The servers whose files are on this machine's disk, with their roots:
-/// libunftp always, vsftpd and pyftpdlib when `.ci/ftp-servers.sh` started
-/// them (a configured server without its root is a failure, not a skip).
-fn targets_with_roots() -> Vec<(Target, std::path::PathBuf)> {
-    targets()
-        .into_iter()
-        .map(|t| {
-            let root = match t.name.as_str() {
-                "libunftp" => common::local_server().root.clone(),
-                name => {
-                    let var = format!("FTPGATE_CI_{}_ROOT", name.to_ascii_uppercase());
-                    let root = std::env::var(&var)
-                        .unwrap_or_else(|_| panic!("{name} is configured but {var} is not set"));
-                    std::path::PathBuf::from(root)
-                }
-            };
-            (t, root)
-        })
-        .collect()
-}
-
 /// The data loss of issue 2: `tree/ln -> ../victim` on a server whose MLSD
 /// calls the link a folder (pyftpdlib). The preview counts the link as one
 /// entry, the delete removes it as a link, and `victim/keep.txt` stays;
 /// deleting a link to a folder by its own name removes only the link.
 #[test]
 fn deleting_a_tree_with_a_link_to_a_folder_never_touches_the_target() {
-    for (t, root) in targets_with_roots() {
+    for (t, root) in common::targets_with_roots() {
         let (srv, mut http) = web::start();
         let (csrf, mut c, dir) = setup(&mut http, &t, "walk-link");
         let base = root.join(dir.trim_start_matches('/'));

@@ -9,6 +9,7 @@
 
 mod assets;
 mod context;
+mod crc32;
 mod error;
 mod fail;
 mod format;
@@ -31,6 +32,7 @@ mod sorting;
 mod throttle;
 mod tree;
 mod views;
+mod zip;
 
 use crate::config::Config;
 use crate::http::{self, Exchange};

@@ -7,7 +7,7 @@
 use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
-use super::handlers::{browse, download, login, manage, resume, upload};
+use super::handlers::{archive, browse, download, login, manage, resume, upload};
 use super::response;
 use super::session::COOKIE;
 use super::{assets, paths, App};
@@ -47,6 +47,7 @@ const ROUTES: &[Route] = &[
     at(Method::Get, "/assets/", serve_asset, Back::Home),
     at(Method::Get, "/browse/", browse::page, Back::Parent),
     at(Method::Get, "/download/", download::send, Back::Parent),
+    at(Method::Get, "/zip/", archive::send, Back::Dir),
     at(Method::Post, "/upload/", upload::handle, Back::Dir),
     at(Method::Put, "/upload/", upload::put, Back::Parent),
     at(Method::Get, "/upload/", resume::status, Back::Parent),

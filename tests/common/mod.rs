@@ -87,6 +87,27 @@ pub fn targets() -> Vec<Target> {
     all
 }
 
+/// The servers whose files are on this machine's disk, with their roots:
+/// libunftp always, vsftpd and pyftpdlib when `.ci/ftp-servers.sh` started
+/// them (a configured server without its root is a failure, not a skip).
+pub fn targets_with_roots() -> Vec<(Target, std::path::PathBuf)> {
+    targets()
+        .into_iter()
+        .map(|t| {
+            let root = match t.name.as_str() {
+                "libunftp" => local_server().root.clone(),
+                name => {
+                    let var = format!("FTPGATE_CI_{}_ROOT", name.to_ascii_uppercase());
+                    let root = std::env::var(&var)
+                        .unwrap_or_else(|_| panic!("{name} is configured but {var} is not set"));
+                    std::path::PathBuf::from(root)
+                }
+            };
+            (t, root)
+        })
+        .collect()
+}
+
 /// The FTPS servers of `FTPGATE_TEST_SERVERS` (none in-process).
 pub fn tls_targets() -> Vec<Target> {
     let all: Vec<Target> = env_targets()

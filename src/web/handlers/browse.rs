@@ -184,6 +184,7 @@ fn folder(dir: &[u8], view: &View, csrf: &str) -> Folder {
         csrf: csrf.to_string(),
         upload_action: action("upload"),
         mkdir_action: action("mkdir"),
+        zip_href: action("zip"),
         cwd: String::from_utf8_lossy(dir).into_owned(),
         json_href: format!("{href}?format=json"),
         href,

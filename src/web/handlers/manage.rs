@@ -19,7 +19,7 @@ use crate::web::json::Object;
 use crate::web::paths::{self, field};
 use crate::web::response::{self, Page};
 use crate::web::session::Session;
-use crate::web::tree::{self, Class, Count};
+use crate::web::tree::{self, Class, Count, Purpose};
 use crate::web::views::model::{DeleteConfirm, EntryKind, Flash, FlashKind, RenameForm};
 use crate::web::views::pages;
 use crate::web::App;
@@ -136,9 +136,9 @@ pub fn delete_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let path = changeable(&ctx.target, "deleted")?;
     let (class, inside) = session.pool.run(|c| {
         let entry = existing(c, &path)?;
-        let class = tree::classify(c, &path, &entry)?;
+        let class = tree::classify(c, &path, &entry, Purpose::Delete)?;
         let inside = match class {
-            Class::Dir => tree::plan(c, &path)?.count(),
+            Class::Dir => tree::plan(c, &path, Purpose::Delete)?.count(),
             _ => Count::default(),
         };
         Ok((class, inside))
@@ -184,7 +184,7 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let name = shown(&name);
     let (message, removed) = session.pool.run(|c| {
         let entry = existing(c, &path)?;
-        match tree::classify(c, &path, &entry)? {
+        match tree::classify(c, &path, &entry, Purpose::Delete)? {
             // Files, and links: the link goes, never what it points to.
             Class::File => {
                 c.dele(&path).map_err(Error::seen)?;
@@ -206,7 +206,7 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
             c.rmd(&path).map_err(Error::seen)?;
             return Ok((format!("Deleted folder “{name}”"), None));
         }
-        let plan = tree::plan(c, &path)?;
+        let plan = tree::plan(c, &path, Purpose::Delete)?;
         let report = tree::delete(c, &plan);
         let Count { files, folders, .. } = report.removed;
         let what = format!("{} and {}", count(files, "file"), count(folders, "folder"));

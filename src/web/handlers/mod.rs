@@ -4,6 +4,7 @@
 //! the request context and returns a [`Reply`](super::context::Reply). The
 //! route table (`routes.rs`) is the only caller.
 
+pub mod archive;
 pub mod browse;
 pub mod download;
 pub mod login;

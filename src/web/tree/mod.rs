@@ -22,12 +22,58 @@ use crate::web::paths;
 
 /// Deepest folder nesting walked below the folder being deleted.
 pub const MAX_DEPTH: usize = 32;
-/// Most entries (files, links and folders, at every level) walked.
+/// Most entries (files, links and folders, at every level) a delete walks.
 pub const MAX_ENTRIES: usize = 10_000;
 /// Most bytes of names a plan holds, all entries together: what a plan of
 /// [`MAX_ENTRIES`] costs in memory stays bounded however long the names a
 /// server sends.
 pub const MAX_PLAN_BYTES: usize = 4 * 1024 * 1024;
+/// Most entries an archive walks: reading changes nothing, so the cap is
+/// only about memory (about 100 bytes an entry, names included).
+pub const MAX_ARCHIVE_ENTRIES: usize = 100_000;
+/// Most bytes of names an archive's plan holds.
+pub const MAX_ARCHIVE_PLAN_BYTES: usize = 8 * 1024 * 1024;
+
+/// What a walk is for: its caps, and the words of a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A recursive delete.
+    Delete,
+    /// A ZIP of the tree.
+    Archive,
+}
+
+impl Purpose {
+    fn max_entries(self) -> usize {
+        match self {
+            Purpose::Delete => MAX_ENTRIES,
+            Purpose::Archive => MAX_ARCHIVE_ENTRIES,
+        }
+    }
+
+    fn max_plan_bytes(self) -> usize {
+        match self {
+            Purpose::Delete => MAX_PLAN_BYTES,
+            Purpose::Archive => MAX_ARCHIVE_PLAN_BYTES,
+        }
+    }
+
+    /// "… so ftpgate cannot tell {what_it_does}."
+    fn what_it_does(self) -> &'static str {
+        match self {
+            Purpose::Delete => "what deleting this would remove",
+            Purpose::Archive => "what an archive of this would hold",
+        }
+    }
+
+    /// Said after a refusal: nothing happened.
+    fn nothing_done(self) -> &'static str {
+        match self {
+            Purpose::Delete => "Nothing was deleted.",
+            Purpose::Archive => "No archive was made.",
+        }
+    }
+}
 
 /// What a folder holds, recursively.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -133,6 +133,7 @@ mod tests {
             href: "/browse/pub/music/".into(),
             csrf: "tok123".into(),
             upload_action: "/upload/pub/music/".into(),
+            zip_href: "/zip/pub/music/".into(),
             mkdir_action: "/mkdir/pub/music/".into(),
             cwd: "/pub/music".into(),
             json_href: "/browse/pub/music/?format=json".into(),

@@ -188,6 +188,8 @@ pub struct Folder {
     pub upload_action: String,
     /// `POST` target of the new-folder form (`/mkdir/<dir>/`).
     pub mkdir_action: String,
+    /// The folder as a ZIP (`/zip/<dir>/`).
+    pub zip_href: String,
     /// The current directory, as the hidden `cwd` of the download-by-name form.
     pub cwd: String,
     /// Link to the same listing as JSON.

@@ -73,6 +73,7 @@ pub(super) fn toolbar(folder: &Folder) -> Markup {
                 input type="hidden" name="order" value=(folder.order);
                 button.button.filter-submit type="submit" { "Filter" }
             }
+            a.button.zip href=(folder.zip_href) download { "Download as ZIP" }
             a.json href=(folder.json_href) type="application/json" { "JSON" }
         }
         (upload_form(folder))

@@ -10,6 +10,7 @@
 //   loadMoreOnScroll   a big folder's next page loads as you scroll down
 //   enhanceActions     Rename and Delete open a dialog instead of a page
 //   selectBaseName     the rename page selects the name without its extension
+//   enhanceSelection   the row checkboxes: a count, shift-click ranges, Ctrl/Cmd-A
 //
 // To add one, write a small function and list it in ENHANCERS.
 (() => {
@@ -977,6 +978,50 @@
 
   // ------------------------------------------------------------------- run
 
+  // ------------------------------------------------------------ selection
+
+  // The row checkboxes already work without script (they belong to the
+  // selection form). With it: the bar counts what is ticked and its button
+  // waits for a tick; shift-click ticks the range from the last click;
+  // Ctrl/Cmd-A (outside text fields) ticks every row shown.
+  function enhanceSelection() {
+    const bar = document.getElementById("selection");
+    if (!bar) return;
+    const count = bar.querySelector(".selection-count");
+    const submit = bar.querySelector("button[type='submit']");
+    const boxes = () => Array.from(document.querySelectorAll("input.select[form='selection']"));
+    const visible = () => boxes().filter((b) => b.offsetParent !== null);
+    const update = () => {
+      const n = boxes().filter((b) => b.checked).length;
+      count.textContent = n ? count_(n) + " selected" : "Tick entries to act on several at once:";
+      submit.disabled = n === 0;
+    };
+    const count_ = (n) => (n === 1 ? "1 item" : n + " items");
+    let last = null;
+    document.addEventListener("click", (event) => {
+      const box = event.target;
+      if (!(box instanceof HTMLInputElement) || !box.matches("input.select[form='selection']")) return;
+      if (event.shiftKey && last && last !== box) {
+        const shown = visible();
+        const [a, b] = [shown.indexOf(last), shown.indexOf(box)].sort((x, y) => x - y);
+        if (a >= 0) shown.slice(a, b + 1).forEach((other) => (other.checked = box.checked));
+      }
+      last = box;
+      update();
+    });
+    document.addEventListener("keydown", (event) => {
+      const typing = event.target instanceof HTMLElement && event.target.closest("input:not([type='checkbox']), textarea, select, dialog");
+      if (typing || !(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "a") return;
+      const shown = visible();
+      if (!shown.length) return;
+      event.preventDefault();
+      const all = shown.every((b) => b.checked);
+      shown.forEach((b) => (b.checked = !all));
+      update();
+    });
+    update();
+  }
+
   const ENHANCERS = [
     enhanceFlash,
     showNotice,
@@ -987,6 +1032,7 @@
     loadMoreOnScroll,
     enhanceActions,
     selectBaseName,
+    enhanceSelection,
   ];
 
   function run() {

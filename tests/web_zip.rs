@@ -276,3 +276,26 @@ fn a_file_that_shrinks_midway_cuts_the_archive() {
     );
     srv.stop();
 }
+
+/// The page's checkboxes send `item=` (the name percent-encoded) with
+/// `selected=1`; nothing ticked is a 400, not the whole folder.
+#[test]
+fn the_pages_selection_names_entries_percent_encoded() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    let (mut c, dir) = setup(&mut http, t, "zip-items");
+    put_file(&mut c, &format!("{dir}/a b%.txt"), b"one");
+    put_file(&mut c, &format!("{dir}/other.txt"), b"two");
+    let page = http
+        .get(&format!("/browse{}/", encode(dir.as_bytes())))
+        .text();
+    assert!(
+        page.contains(r#"value="a%20b%25.txt" form="selection""#),
+        "{page}"
+    );
+    let r = get_zip(&mut http, &dir, "?selected=1&item=a%2520b%2525.txt");
+    assert_eq!(python_view(&save(&r.body)), [line("a b%.txt", b"one")]);
+    let r = http.get(&format!("/zip{}/?selected=1", encode(dir.as_bytes())));
+    assert_eq!(r.status, 400, "{}", r.text());
+    srv.stop();
+}

@@ -37,6 +37,12 @@ pub fn decode(url_path: &str) -> Result<Vec<u8>, Error> {
     Ok(path)
 }
 
+/// Decodes one percent-encoded name (a checkbox's value); `check_name`
+/// still has to pass it.
+pub fn decode_component(encoded: &[u8]) -> Result<Vec<u8>, Error> {
+    percent_decode(encoded)
+}
+
 /// Refuses CR, LF and NUL anywhere in a path or name from the browser.
 pub fn check_bytes(bytes: &[u8]) -> Result<(), Error> {
     match bytes.iter().find(|b| matches!(b, b'\r' | b'\n' | 0)) {

@@ -42,14 +42,23 @@ pub fn send(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
             "name a folder: /zip/<folder>/, with ?name= for some of its entries".into(),
         ));
     }
-    let names: Vec<Vec<u8>> = ctx
-        .query
-        .iter()
-        .filter(|(k, _)| k == "name")
-        .map(|(_, v)| v.clone())
-        .collect();
+    // `name=` as typed (curl), `item=` percent-encoded (the page's
+    // checkboxes: a name need not be UTF-8).
+    let mut names = Vec::new();
+    for (key, value) in &ctx.query {
+        match key.as_str() {
+            "name" => names.push(value.clone()),
+            "item" => names.push(paths::decode_component(value)?),
+            _ => {}
+        }
+    }
     for name in &names {
         paths::check_name(name)?;
+    }
+    if names.is_empty() && paths::field(&ctx.query, "selected").is_some() {
+        return Err(Error::BadRequest(
+            "tick at least one file or folder to download".into(),
+        ));
     }
     let mut lease = session.pool.checkout()?;
     let sources = session

@@ -291,6 +291,7 @@ fn entry_view(dir: &[u8], entries: &Entries, i: usize, now: i64) -> EntryView {
             .map(|t| String::from_utf8_lossy(t).into_owned()),
         rename_href: format!("/rename{}", paths::encode(&path)),
         delete_href: format!("/delete{}", paths::encode(&path)),
+        select_value: (kind != EntryKind::Invalid).then(|| paths::encode_component(name)),
     }
 }
 

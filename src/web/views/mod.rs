@@ -87,6 +87,7 @@ mod tests {
             link_target: None,
             rename_href: format!("/rename/x/{}", name.len()),
             delete_href: format!("/delete/x/{}", name.len()),
+            select_value: Some(name.to_string()),
         }
     }
 

@@ -154,6 +154,9 @@ pub struct EntryView {
     /// `GET /rename/<path>` and `GET /delete/<path>`: the pages that work without JS.
     pub rename_href: String,
     pub delete_href: String,
+    /// The selection checkbox's value: the name, percent-encoded (a name
+    /// need not be UTF-8); `None` for an entry that is never acted on.
+    pub select_value: Option<String>,
 }
 
 /// A sortable column header.

@@ -76,6 +76,13 @@ pub(super) fn toolbar(folder: &Folder) -> Markup {
             a.button.zip href=(folder.zip_href) download { "Download as ZIP" }
             a.json href=(folder.json_href) type="application/json" { "JSON" }
         }
+        // The rows' checkboxes belong to this form (`form="selection"`), so
+        // it works without script and nests in nothing.
+        form #selection .selection-bar method="get" action=(folder.zip_href) {
+            input type="hidden" name="selected" value="1";
+            span.selection-count { "Tick entries to act on several at once:" }
+            button.button type="submit" { "Download selected as ZIP" }
+        }
         (upload_form(folder))
     }
 }
@@ -193,6 +200,10 @@ pub(super) fn entry_row(e: &EntryView) -> Markup {
             data-modified=(e.modified_secs.map(|s| s.to_string()).unwrap_or_default()) {
             td.name {
                 div.name-cell {
+                    @if let Some(value) = &e.select_value {
+                        input.select type="checkbox" name="item" value=(value) form="selection"
+                            aria-label={ "Select " (e.name) };
+                    }
                     (icon(e.icon))
                     div.name-text {
                         @if e.kind == EntryKind::Invalid {

@@ -1,0 +1,97 @@
+// Downloads as ZIP, in headless Chromium, with and without JavaScript: the
+// toolbar's "Download as ZIP" gives the whole folder; ticking rows and
+// "Download selected as ZIP" gives those entries (with script, shift-click
+// ticks a range and the bar counts them). Each archive is read back with
+// Python's zipfile, which checks every CRC.
+
+import { after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createSuite, download, logIn, row, skipReason, SUITE_MS, watch } from './harness.mjs';
+
+const suite = createSuite();
+
+/** The names in a ZIP (sorted), after zipfile checked every CRC. */
+function zipNames(bytes) {
+  const file = join(suite.work, `check-${Date.now()}.zip`);
+  writeFileSync(file, bytes);
+  const script = [
+    'import sys, zipfile',
+    'z = zipfile.ZipFile(sys.argv[1])',
+    'bad = z.testzip()',
+    'assert bad is None, bad',
+    'print("\\n".join(sorted(z.namelist())))',
+  ].join('\n');
+  return execFileSync('python3', ['-c', script, file], { encoding: 'utf8' }).trim().split('\n');
+}
+
+/** What the archive of a folder on disk must hold: `base/` and every entry below. */
+function treeNames(dir, base) {
+  const out = [`${base}/`];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const rel = `${base}/${relative(dir, p)}`;
+      if (statSync(p).isDirectory()) {
+        out.push(`${rel}/`);
+        walk(p);
+      } else out.push(rel);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+for (const js of [true, false]) {
+  describe(`ZIP downloads ${js ? 'with' : 'without'} JavaScript`, { skip: skipReason, timeout: SUITE_MS }, () => {
+    if (js) suite.setup();
+    const step = suite.flow();
+    let context;
+    let page;
+
+    after(async () => {
+      await context?.close().catch(() => {});
+    });
+
+    step(`1. log in (${js ? 'script on' : 'script off'})`, async () => {
+      context = await suite.browser.newContext({ javaScriptEnabled: js, acceptDownloads: true });
+      watch(context, js ? 'zip-js' : 'zip-nojs');
+      page = await context.newPage();
+      await logIn(page, suite.app);
+    });
+
+    step('2. "Download as ZIP" gives the whole folder', async () => {
+      await page.goto(`${suite.app.base}/browse/documents/`);
+      const got = await download(page, () => page.getByRole('link', { name: 'Download as ZIP' }).click(), suite.saveDir);
+      assert.equal(got.name, 'documents.zip');
+      assert.deepEqual(zipNames(got.bytes), treeNames(suite.disk('documents'), 'documents'));
+    });
+
+    step('3. ticked rows download as one ZIP of just those', async () => {
+      await page.goto(`${suite.app.base}/browse/`);
+      const names = (await page.locator('table.listing tr.entry').evaluateAll((rows) => rows.map((r) => r.dataset.name)));
+      assert.ok(names.includes('README.txt') && names.includes('photos'), JSON.stringify(names));
+      const submit = page.getByRole('button', { name: 'Download selected as ZIP' });
+      if (js) {
+        assert.equal(await submit.isDisabled(), true, 'nothing ticked yet');
+        // A range: the first folder, then shift-click the second.
+        await row(page, 'documents').getByRole('checkbox').click();
+        await row(page, 'downloads').getByRole('checkbox').click({ modifiers: ['Shift'] });
+        assert.equal((await page.locator('.selection-count').textContent()).trim(), '2 items selected');
+        await row(page, 'downloads').getByRole('checkbox').click();
+      }
+      await row(page, 'photos').getByRole('checkbox').check();
+      await row(page, 'README.txt').getByRole('checkbox').check();
+      const want = js ? ['documents', 'photos', 'README.txt'] : ['photos', 'README.txt'];
+      if (js) assert.equal((await page.locator('.selection-count').textContent()).trim(), '3 items selected');
+      const got = await download(page, () => submit.click(), suite.saveDir);
+      assert.equal(got.name, 'files.zip', 'the top folder has no name: files.zip');
+      const expected = want
+        .flatMap((n) => (n.includes('.') ? [n] : treeNames(suite.disk(n), n)))
+        .sort();
+      assert.deepEqual(zipNames(got.bytes), expected);
+    });
+  });
+}

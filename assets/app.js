@@ -988,13 +988,13 @@
     const bar = document.getElementById("selection");
     if (!bar) return;
     const count = bar.querySelector(".selection-count");
-    const submit = bar.querySelector("button[type='submit']");
+    const buttons = Array.from(bar.querySelectorAll("button[type='submit']"));
     const boxes = () => Array.from(document.querySelectorAll("input.select[form='selection']"));
     const visible = () => boxes().filter((b) => b.offsetParent !== null);
     const update = () => {
       const n = boxes().filter((b) => b.checked).length;
       count.textContent = n ? count_(n) + " selected" : "Tick entries to act on several at once:";
-      submit.disabled = n === 0;
+      buttons.forEach((b) => (b.disabled = n === 0));
     };
     const count_ = (n) => (n === 1 ? "1 item" : n + " items");
     let last = null;

@@ -63,6 +63,12 @@ impl Object {
         self.raw(key, &format!("[{}]", items.join(",")))
     }
 
+    /// `"key": [{..}, {..}]`: objects this module wrote.
+    pub fn objects(self, key: &str, objects: impl IntoIterator<Item = Object>) -> Object {
+        let items: Vec<String> = objects.into_iter().map(Object::finish).collect();
+        self.raw(key, &format!("[{}]", items.join(",")))
+    }
+
     /// `"key": <json>` for JSON this module wrote.
     fn raw(mut self, key: &str, json: &str) -> Object {
         self.key(key);

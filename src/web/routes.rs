@@ -7,7 +7,7 @@
 use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
-use super::handlers::{archive, browse, download, login, manage, resume, upload};
+use super::handlers::{archive, browse, bulk, download, login, manage, resume, upload};
 use super::response;
 use super::session::COOKIE;
 use super::{assets, paths, App};
@@ -57,6 +57,8 @@ const ROUTES: &[Route] = &[
     at(Method::Post, "/rename/", manage::rename, Back::Parent),
     at(Method::Get, "/delete/", manage::delete_page, Back::Parent),
     at(Method::Post, "/delete/", manage::delete, Back::Parent),
+    at(Method::Get, "/delete-selected/", bulk::confirm, Back::Dir),
+    at(Method::Post, "/delete-selected/", bulk::delete, Back::Dir),
 ];
 
 impl Route {

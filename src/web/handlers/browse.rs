@@ -185,6 +185,7 @@ fn folder(dir: &[u8], view: &View, csrf: &str) -> Folder {
         upload_action: action("upload"),
         mkdir_action: action("mkdir"),
         zip_href: action("zip"),
+        delete_selected_href: action("delete-selected"),
         cwd: String::from_utf8_lossy(dir).into_owned(),
         json_href: format!("{href}?format=json"),
         href,

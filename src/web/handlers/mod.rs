@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod browse;
+pub mod bulk;
 pub mod download;
 pub mod login;
 pub mod manage;

@@ -13,7 +13,7 @@ mod plan;
 mod walk;
 
 pub use act::delete;
-pub use plan::Class;
+pub use plan::{Class, Plan};
 pub use walk::{classify, plan};
 
 use super::error::Error;

@@ -135,6 +135,7 @@ mod tests {
             csrf: "tok123".into(),
             upload_action: "/upload/pub/music/".into(),
             zip_href: "/zip/pub/music/".into(),
+            delete_selected_href: "/delete-selected/pub/music/".into(),
             mkdir_action: "/mkdir/pub/music/".into(),
             cwd: "/pub/music".into(),
             json_href: "/browse/pub/music/?format=json".into(),

@@ -193,6 +193,8 @@ pub struct Folder {
     pub mkdir_action: String,
     /// The folder as a ZIP (`/zip/<dir>/`).
     pub zip_href: String,
+    /// The confirmation for deleting the ticked entries (`/delete-selected/<dir>/`).
+    pub delete_selected_href: String,
     /// The current directory, as the hidden `cwd` of the download-by-name form.
     pub cwd: String,
     /// Link to the same listing as JSON.
@@ -277,6 +279,34 @@ pub struct DeleteConfirm {
     pub csrf: String,
     /// The folder holding it (Cancel).
     pub back_href: String,
+}
+
+/// The confirmation before deleting several entries of a folder.
+#[derive(Debug, Clone)]
+pub struct DeleteMany {
+    /// The folder they are in, for display.
+    pub folder: String,
+    pub items: Vec<DeleteManyItem>,
+    /// Everything that goes, the entries themselves included.
+    pub files: usize,
+    pub folders: usize,
+    /// `POST /delete-selected/<dir>/`.
+    pub action: String,
+    pub csrf: String,
+    /// The folder (Cancel).
+    pub back_href: String,
+}
+
+/// One entry of a [`DeleteMany`].
+#[derive(Debug, Clone)]
+pub struct DeleteManyItem {
+    pub name: String,
+    /// The name percent-encoded, sent back as `item`.
+    pub value: String,
+    pub kind: EntryKind,
+    /// For a folder: what is inside it.
+    pub files: usize,
+    pub folders: usize,
 }
 
 /// The rename/move form page, the no-JavaScript way to rename.

@@ -6,7 +6,9 @@
 //! through maud's escaping.
 
 use super::layout::page;
-use super::model::{DeleteConfirm, EntryKind, ErrorPage, Layout, LoginForm, RenameForm};
+use super::model::{
+    DeleteConfirm, DeleteMany, EntryKind, ErrorPage, Layout, LoginForm, RenameForm,
+};
 use crate::web::format::count;
 use maud::{html, Markup};
 
@@ -186,6 +188,47 @@ pub fn confirm_delete(layout: &Layout, c: &DeleteConfirm) -> Markup {
                 button.button.danger type="submit" {
                     @if c.recursive { "Delete everything" } @else { "Delete" }
                 }
+                // Focus on the harmless choice: a stray Enter must not delete.
+                a.button href=(c.back_href) autofocus { "Cancel" }
+            }
+        }
+    };
+    page(layout, "page-confirm", content)
+}
+
+/// "Delete these?": each entry with what it holds, the totals, and the
+/// form that deletes them (Cancel focused).
+pub fn confirm_delete_many(layout: &Layout, c: &DeleteMany) -> Markup {
+    let content = html! {
+        section.card.narrow aria-labelledby="confirm-title" {
+            h1 #confirm-title { "Delete " (count(c.items.len(), "item")) "?" }
+            p.muted { "From " (c.folder) }
+            ul.delete-list {
+                @for item in &c.items {
+                    li {
+                        strong { (item.name) }
+                        @match item.kind {
+                            EntryKind::Dir => {
+                                " — a folder holding " (count(item.files, "file")) " and "
+                                (count(item.folders, "folder"))
+                            }
+                            EntryKind::Symlink => { " — a link (only the link goes)" }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            p.warning {
+                (count(c.files, "file")) " and " (count(c.folders, "folder"))
+                " will be deleted from the FTP server, everything in the folders included; \
+                 this cannot be undone."
+            }
+            form.confirm-delete.actions method="post" action=(c.action) {
+                input type="hidden" name="csrf" value=(c.csrf);
+                @for item in &c.items {
+                    input type="hidden" name="item" value=(item.value);
+                }
+                button.button.danger type="submit" { "Delete " (count(c.items.len(), "item")) }
                 // Focus on the harmless choice: a stray Enter must not delete.
                 a.button href=(c.back_href) autofocus { "Cancel" }
             }

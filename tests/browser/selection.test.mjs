@@ -2,14 +2,25 @@
 // toolbar's "Download as ZIP" gives the whole folder; ticking rows and
 // "Download selected as ZIP" gives those entries (with script, shift-click
 // ticks a range and the bar counts them). Each archive is read back with
-// Python's zipfile, which checks every CRC.
+// Python's zipfile, which checks every CRC. Then "Delete selected…": a
+// confirmation that counts what goes, and only the ticked entries go.
 
 import { after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createSuite, download, logIn, row, skipReason, SUITE_MS, watch } from './harness.mjs';
+import {
+  clickAndLoad,
+  createSuite,
+  download,
+  flashText,
+  logIn,
+  row,
+  skipReason,
+  SUITE_MS,
+  watch,
+} from './harness.mjs';
 
 const suite = createSuite();
 
@@ -92,6 +103,27 @@ for (const js of [true, false]) {
         .flatMap((n) => (n.includes('.') ? [n] : treeNames(suite.disk(n), n)))
         .sort();
       assert.deepEqual(zipNames(got.bytes), expected);
+    });
+
+    step('4. "Delete selected…" confirms with the counts, then deletes only those', async () => {
+      const base = suite.disk('uploads', js ? 'bulk-js' : 'bulk-nojs');
+      mkdirSync(join(base, 'old', 'deep'), { recursive: true });
+      writeFileSync(join(base, 'old', 'deep', 'a.txt'), 'a');
+      writeFileSync(join(base, 'old', 'b.txt'), 'b');
+      writeFileSync(join(base, 'junk.txt'), 'junk');
+      writeFileSync(join(base, 'keep.txt'), 'keep');
+      await page.goto(`${suite.app.base}/browse/uploads/${js ? 'bulk-js' : 'bulk-nojs'}/`);
+      await row(page, 'old').getByRole('checkbox').check();
+      await row(page, 'junk.txt').getByRole('checkbox').check();
+      await clickAndLoad(page, page.getByRole('button', { name: 'Delete selected…' }));
+      assert.equal((await page.locator('h1').textContent()).trim(), 'Delete 2 items?');
+      assert.match(await page.locator('.delete-list').textContent(), /old — a folder holding 2 files and 1 folder/);
+      assert.match(await page.locator('p.warning').textContent(), /3 files and 2 folders will be deleted/);
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Cancel');
+      await clickAndLoad(page, page.getByRole('button', { name: 'Delete 2 items' }));
+      assert.equal(await flashText(page), 'Deleted 3 files and 2 folders');
+      assert.deepEqual(readdirSync(base), ['keep.txt']);
+      assert.ok(!existsSync(join(base, 'old')));
     });
   });
 }

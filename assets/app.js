@@ -178,7 +178,46 @@
       uploader.add(Array.from(input.files, (file) => ({ file })));
       input.value = "";
     });
+    // A whole folder: its tree is made here (MKD) as its files go up.
+    // Script only: without it, a form can't send the folders' names.
+    const folderInput = el("input", { type: "file", multiple: true, hidden: true, id: "upload-folder-input" });
+    if ("webkitdirectory" in folderInput) {
+      folderInput.webkitdirectory = true;
+      const pick = el("button", { type: "button", className: "button" }, "Choose a folder…");
+      pick.addEventListener("click", () => folderInput.click());
+      folderInput.addEventListener("change", () => {
+        const files = Array.from(folderInput.files || []);
+        uploader.add(files.map((file) => ({ file, path: file.webkitRelativePath || file.name })));
+        folderInput.value = "";
+      });
+      form.append(pick, folderInput);
+    }
     enableDrop(uploader.add);
+    window.addEventListener("beforeunload", (event) => {
+      if (!uploader.busy()) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  }
+
+  /** Every file under a dropped entry, with its path from the drop. */
+  async function filesOf(entry, prefix) {
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      return [{ file, path: prefix + entry.name }];
+    }
+    if (!entry.isDirectory) return [];
+    const reader = entry.createReader();
+    const children = [];
+    for (;;) {
+      // readEntries hands out a batch at a time, then an empty one.
+      const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+      if (!batch.length) break;
+      children.push(...batch);
+    }
+    const nested = [];
+    for (const child of children) nested.push(...(await filesOf(child, prefix + entry.name + "/")));
+    return nested;
   }
 
   /** A random upload id: 128 bits in hex. */
@@ -190,8 +229,8 @@
 
   /** The id of an upload of `file` to `folder`: the same one after a reload
    * (so picking the same file again continues what the server holds). */
-  function uploadId(folder, file) {
-    const key = UPLOAD_ID_KEY + [folder, file.name, file.size, file.lastModified].join("\n");
+  function uploadId(folder, file, path) {
+    const key = UPLOAD_ID_KEY + [folder, path, file.size, file.lastModified].join("\n");
     try {
       let id = localStorage.getItem(key);
       if (!id) {
@@ -219,18 +258,68 @@
     const uploads = [];
     let running = 0;
 
+    const total = el("p", { className: "upload-total", hidden: true, "aria-live": "off" });
+    list.before(total);
+    const mkdirAction = action.replace(/^\/upload\//, "/mkdir/");
+    const madeFolders = new Map(); // "a/b" → the promise of its MKD
+    let batchStarted = 0;
+
     function add(items) {
       items.forEach((item) => {
-        const up = { file: item.file, overwrite: !!(overwrite && overwrite.checked), state: "queued" };
-        up.row = uploadRow(up.file);
+        const up = {
+          file: item.file,
+          path: item.path || item.file.name,
+          overwrite: !!(overwrite && overwrite.checked),
+          state: "queued",
+        };
+        up.row = uploadRow(up.file, up.path);
         uploads.push(up);
         list.append(up.row.li);
-        if (item.folder) settle(up, "error", "Folders cannot be uploaded; drop the files inside it.");
-        else show(up);
+        show(up);
       });
+      if (!batchStarted || !uploads.some(isPending)) batchStarted = Date.now();
       summary.hidden = true;
       region.scrollIntoView({ block: "nearest" });
       pump();
+    }
+
+    /** Makes folder `rel` (below this one) and its parents, once each. */
+    function ensureFolder(rel) {
+      if (!rel) return Promise.resolve();
+      if (!madeFolders.has(rel)) {
+        const cut = rel.lastIndexOf("/");
+        const parent = cut < 0 ? "" : rel.slice(0, cut);
+        const made = ensureFolder(parent).then(async () => {
+          const where = mkdirAction + parent.split("/").filter(Boolean).map((s) => encodeURIComponent(s) + "/").join("");
+          const answer = await post(where, { name: rel.slice(cut + 1) });
+          // 409: it is there already.
+          if (!answer.ok && answer.status !== 409) throw new Error(errorText(answer));
+        });
+        made.catch(() => madeFolders.delete(rel)); // a later attempt tries again
+        madeFolders.set(rel, made);
+      }
+      return madeFolders.get(rel);
+    }
+
+    /** The batch's files and bytes so far, and the time left at its pace. */
+    function showTotal() {
+      const counted = uploads.filter((u) => u.state !== "cancelled");
+      if (counted.length < 2) {
+        total.hidden = true;
+        return;
+      }
+      const bytes = counted.reduce((n, u) => n + u.file.size, 0);
+      const sent = counted.reduce((n, u) => n + (u.state === "done" ? u.file.size : u.sent || 0), 0);
+      const done = counted.filter((u) => u.state === "done").length;
+      let text = done + " of " + count(counted.length, "file") + " uploaded · " +
+        humanSize(sent) + " of " + humanSize(bytes);
+      const seconds = (Date.now() - batchStarted) / 1000;
+      if (uploads.some(isPending) && seconds > 2 && sent > 0) {
+        const left = Math.round(((bytes - sent) * seconds) / sent);
+        text += " · about " + (left < 90 ? left + " s" : Math.round(left / 60) + " min") + " left";
+      }
+      total.textContent = text;
+      total.hidden = false;
     }
 
     function pump() {
@@ -241,12 +330,12 @@
 
     /** Where `up` goes, with its id and size (and `extra` query fields). */
     function address(up, extra) {
-      return action + encodeURIComponent(up.file.name) + "?upload=" + up.key.id +
+      return action + up.path.split("/").map(encodeURIComponent).join("/") + "?upload=" + up.key.id +
         "&size=" + up.file.size + (extra || "");
     }
 
     function start(up) {
-      if (!up.key) up.key = uploadId(action, up.file);
+      if (!up.key) up.key = uploadId(action, up.file, up.path);
       up.state = "sending";
       up.started = Date.now();
       up.attempts = 0;
@@ -259,6 +348,15 @@
      * whether the name is taken), then sends the rest. */
     async function resume(up) {
       let answer;
+      const cut = up.path.lastIndexOf("/");
+      try {
+        await ensureFolder(cut < 0 ? "" : up.path.slice(0, cut));
+      } catch (err) {
+        if (err instanceof TypeError) lost(up); // fetch's network error
+        else finished(up, "error", "Could not make its folder: " + err.message);
+        return;
+      }
+      if (up.state !== "sending") return;
       try {
         const response = await fetch(address(up), {
           credentials: "same-origin",
@@ -369,6 +467,7 @@
     function progress(up, fraction) {
       const size = up.file.size;
       const sent = Math.min(size, Math.round(size * fraction));
+      up.sent = sent;
       // The speed of this attempt: what went since it began.
       const seconds = (Date.now() - up.started) / 1000;
       const row = up.row;
@@ -376,6 +475,7 @@
       row.bytes.textContent = humanSize(sent) + " of " + humanSize(size);
       row.percent.textContent = Math.floor(fraction * 100) + "%";
       row.speed.textContent = seconds > 0.2 ? humanSize(Math.max(0, sent - (up.offset || 0)) / seconds) + "/s" : "";
+      showTotal();
     }
 
     /** Brings a row's words, classes and buttons up to date with its state. */
@@ -389,6 +489,7 @@
         cancelled: "Cancelled",
       };
       row.li.className = "upload-row upload-" + up.state;
+      showTotal();
       row.status.textContent = words[up.state];
       if (up.state === "done") progress(up, 1);
       const buttons = [];
@@ -455,7 +556,7 @@
       summary.hidden = false;
     }
 
-    return { add };
+    return { add, busy: () => uploads.some(isPending) };
   }
 
   /** Not finished yet: waiting or on its way. */
@@ -470,7 +571,7 @@
   }
 
   /** One upload's row: name, state, progress bar, bytes, percent, speed. */
-  function uploadRow(file) {
+  function uploadRow(file, path) {
     const nameId = nextId("upload-name");
     const row = {
       status: el("span", { className: "upload-status" }, "Waiting"),
@@ -487,7 +588,7 @@
       row.speed,
     ]);
     row.li = el("li", { className: "upload-row upload-queued", tabIndex: -1 }, [
-      el("span", { className: "upload-name", id: nameId }, file.name),
+      el("span", { className: "upload-name", id: nameId }, path || file.name),
       row.status,
       row.bar,
       numbers,
@@ -529,13 +630,22 @@
       if (!carriesFiles(event)) return;
       event.preventDefault();
       hide();
-      // A dropped folder shows up as a file that cannot be read: say so.
-      const entries = Array.from(event.dataTransfer.items || []).filter((item) => item.kind === "file");
-      const items = Array.from(event.dataTransfer.files, (file, i) => {
-        const entry = entries[i] && entries[i].webkitGetAsEntry ? entries[i].webkitGetAsEntry() : null;
-        return { file, folder: !!(entry && entry.isDirectory) };
-      });
-      if (items.length) onFiles(items);
+      // The entries must be taken now, while the drop event lasts; a
+      // dropped folder is then walked for its files.
+      const entries = Array.from(event.dataTransfer.items || [])
+        .filter((item) => item.kind === "file")
+        .map((item) => (item.webkitGetAsEntry ? item.webkitGetAsEntry() : null));
+      const files = Array.from(event.dataTransfer.files);
+      if (!entries.some((entry) => entry && entry.isDirectory)) {
+        if (files.length) onFiles(files.map((file) => ({ file })));
+        return;
+      }
+      Promise.all(entries.map((entry, i) => (entry ? filesOf(entry, "") : [{ file: files[i] }])))
+        .then((lists) => {
+          const items = lists.flat();
+          if (items.length) onFiles(items);
+        })
+        .catch((err) => console.warn("could not read the dropped folder", err));
     });
   }
 

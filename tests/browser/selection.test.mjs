@@ -3,12 +3,13 @@
 // "Download selected as ZIP" gives those entries (with script, shift-click
 // ticks a range and the bar counts them). Each archive is read back with
 // Python's zipfile, which checks every CRC. Then "Delete selected…": a
-// confirmation that counts what goes, and only the ticked entries go.
+// confirmation that counts what goes, and only the ticked entries go. With
+// script, "Choose a folder…" sends a whole tree, made with MKD on the way.
 
 import { after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   clickAndLoad,
@@ -125,5 +126,24 @@ for (const js of [true, false]) {
       assert.deepEqual(readdirSync(base), ['keep.txt']);
       assert.ok(!existsSync(join(base, 'old')));
     });
+
+    if (js) {
+      step('5. "Choose a folder…" recreates the tree', async () => {
+        const local = join(suite.work, 'album');
+        mkdirSync(join(local, 'day 1', 'raw'), { recursive: true });
+        writeFileSync(join(local, 'cover.txt'), 'cover');
+        writeFileSync(join(local, 'day 1', 'a.txt'), 'a'.repeat(5000));
+        writeFileSync(join(local, 'day 1', 'raw', 'b.bin'), Buffer.alloc(70000, 7));
+        await page.goto(`${suite.app.base}/browse/uploads/bulk-js/`);
+        assert.equal(await page.getByRole('button', { name: 'Choose a folder…' }).count(), 1);
+        const loaded = page.waitForEvent('load', { timeout: 20_000 });
+        await page.locator('#upload-folder-input').setInputFiles(local);
+        await loaded; // all in: the listing reloads
+        assert.match(await flashText(page), /^Uploaded 3 files/);
+        const onDisk = suite.disk('uploads', 'bulk-js', 'album');
+        assert.deepEqual(treeNames(onDisk, 'album'), treeNames(local, 'album'));
+        assert.equal(readFileSync(join(onDisk, 'day 1', 'raw', 'b.bin')).length, 70000);
+      });
+    }
   });
 }

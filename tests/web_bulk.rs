@@ -101,3 +101,86 @@ fn the_ticked_entries_go_and_the_rest_stays() {
         srv.stop();
     }
 }
+
+#[test]
+fn ticked_entries_move_to_a_picked_folder_and_never_replace() {
+    for t in targets() {
+        let (srv, mut http) = web::start();
+        let csrf = web::login(&mut http, &t);
+        let mut c = t.login();
+        let dir = String::from_utf8(common::scratch(&mut c, "move")).unwrap();
+        put_file(&mut c, &format!("{dir}/a.txt"), b"a");
+        put_file(&mut c, &format!("{dir}/b.txt"), b"b");
+        c.mkd(format!("{dir}/d")).unwrap();
+        c.mkd(format!("{dir}/d/sub")).unwrap();
+        put_file(&mut c, &format!("{dir}/d/in.txt"), b"in");
+        c.mkd(format!("{dir}/archive")).unwrap();
+        put_file(&mut c, &format!("{dir}/archive/b.txt"), b"older b");
+        let base = format!("/move-selected{}/", encode(dir.as_bytes()));
+
+        // The picker: the folders here, each a link that keeps the items.
+        let page = http.get(&format!("{base}?item=a.txt&item=d")).text();
+        assert!(page.contains(">archive/<"), "{}: {page}", t.name);
+        assert!(page.contains(r#"name="item" value="a.txt""#), "{page}");
+        let inside = http.get(&format!("{base}?item=a.txt&pick=archive")).text();
+        assert!(
+            inside.contains(&format!(r#"value="{dir}/archive""#)),
+            "{inside}"
+        );
+
+        let post = |http: &mut common::http::Http, items: &[&str], to: &str| {
+            let mut fields: Vec<(&str, &[u8])> =
+                vec![("csrf", csrf.as_bytes()), ("to", to.as_bytes())];
+            fields.extend(items.iter().map(|i| ("item", i.as_bytes())));
+            http.post_form(&base, &fields)
+        };
+        // A name taken there: nothing moves, nothing is replaced.
+        let r = post(&mut http, &["a.txt", "b.txt"], "archive");
+        assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
+        assert_eq!(
+            names(&mut c, &format!("{dir}/archive")),
+            ["b.txt"],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            names(&mut c, &dir),
+            ["a.txt", "archive", "b.txt", "d"],
+            "{}",
+            t.name
+        );
+        // A folder into itself.
+        let r = post(&mut http, &["d"], "d/sub");
+        assert_eq!(r.status, 400, "{}: {}", t.name, r.text());
+
+        let r = post(&mut http, &["a.txt", "d"], "archive");
+        assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
+        assert_eq!(names(&mut c, &dir), ["archive", "b.txt"], "{}", t.name);
+        assert_eq!(
+            names(&mut c, &format!("{dir}/archive")),
+            ["a.txt", "b.txt", "d"],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            names(&mut c, &format!("{dir}/archive/d")),
+            ["in.txt", "sub"]
+        );
+        // Relative, upwards: back out of the archive by ../
+        let back = format!(
+            "/move-selected{}/",
+            encode(format!("{dir}/archive").as_bytes())
+        );
+        let fields: Vec<(&str, &[u8])> =
+            vec![("csrf", csrf.as_bytes()), ("to", b".."), ("item", b"a.txt")];
+        let r = http.post_form(&back, &fields);
+        assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
+        assert_eq!(
+            names(&mut c, &dir),
+            ["a.txt", "archive", "b.txt"],
+            "{}",
+            t.name
+        );
+        srv.stop();
+    }
+}

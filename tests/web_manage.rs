@@ -272,7 +272,8 @@ fn rename_in_place_move_and_never_replace() {
         assert_eq!(r.status, 404, "{}: {}", t.name, r.text());
         assert!(r.text().contains("gone.txt"), "{}", r.text());
         let from = format!("{dir}/renamed a.txt");
-        for bad in ["", "..", "a/b", "x\r\nDELE b.txt", "renamed a.txt", "/"] {
+        // ("a/b" is a move relative to the folder now: a 404 when there is no a.)
+        for bad in ["", "..", "x\r\nDELE b.txt", "renamed a.txt", "/"] {
             let r = post(
                 &mut http,
                 "rename",

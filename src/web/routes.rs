@@ -59,6 +59,8 @@ const ROUTES: &[Route] = &[
     at(Method::Post, "/delete/", manage::delete, Back::Parent),
     at(Method::Get, "/delete-selected/", bulk::confirm, Back::Dir),
     at(Method::Post, "/delete-selected/", bulk::delete, Back::Dir),
+    at(Method::Get, "/move-selected/", bulk::move_page, Back::Dir),
+    at(Method::Post, "/move-selected/", bulk::move_items, Back::Dir),
 ];
 
 impl Route {

@@ -127,6 +127,22 @@ for (const js of [true, false]) {
       assert.ok(!existsSync(join(base, 'old')));
     });
 
+    step('4b. "Move selected…" picks a folder by browsing to it, then moves', async () => {
+      const name = js ? 'bulk-js' : 'bulk-nojs';
+      const base = suite.disk('uploads', name);
+      mkdirSync(join(base, 'target'));
+      await page.goto(`${suite.app.base}/browse/uploads/${name}/`);
+      await row(page, 'keep.txt').getByRole('checkbox').check();
+      await clickAndLoad(page, page.getByRole('button', { name: 'Move selected…' }));
+      assert.equal((await page.locator('h1').textContent()).trim(), `Move 1 item from /uploads/${name}`);
+      await clickAndLoad(page, page.getByRole('link', { name: 'target/' }));
+      assert.equal(await page.getByLabel('Move to').inputValue(), `/uploads/${name}/target`);
+      await clickAndLoad(page, page.getByRole('button', { name: 'Move here' }));
+      assert.equal(await flashText(page), `Moved 1 item to /uploads/${name}/target`);
+      assert.deepEqual(readdirSync(base), ['target']);
+      assert.deepEqual(readdirSync(join(base, 'target')), ['keep.txt']);
+    });
+
     if (js) {
       step('5. "Choose a folder…" recreates the tree', async () => {
         const local = join(suite.work, 'album');

@@ -186,6 +186,7 @@ fn folder(dir: &[u8], view: &View, csrf: &str) -> Folder {
         mkdir_action: action("mkdir"),
         zip_href: action("zip"),
         delete_selected_href: action("delete-selected"),
+        move_selected_href: action("move-selected"),
         cwd: String::from_utf8_lossy(dir).into_owned(),
         json_href: format!("{href}?format=json"),
         href,

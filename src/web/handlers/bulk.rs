@@ -1,6 +1,13 @@
-//! # Deleting several entries at once
+//! # Several entries at once: delete, move
 //!
-//! `GET /delete-selected/<dir>/?item=..`: the confirmation, which says what
+//! Moving: `GET /move-selected/<dir>/?item=..[&pick=FOLDER]` is a folder
+//! picker that works without script (browse to the folder, then "Move
+//! here"); `POST` with `csrf`, the `item`s and `to` (a folder, absolute or
+//! relative to `<dir>`) moves them there with RNFR/RNTO after checking
+//! every one first: nothing is moved when any name is taken there (never
+//! replaced) or a folder would go into itself.
+//!
+//! Deleting: `GET /delete-selected/<dir>/?item=..`: the confirmation, which says what
 //! will go (each entry, and for folders everything in them); `POST` with
 //! the same `item`s and the CSRF token: deletes them. Both start from the
 //! same plan: every entry classified and every folder walked with the safe
@@ -13,12 +20,16 @@ use crate::http::Exchange;
 use crate::web::context::{check_csrf, read_form, Ctx, Reply};
 use crate::web::error::{Error, Result};
 use crate::web::format::count;
+use crate::web::handlers::manage;
 use crate::web::json::Object;
 use crate::web::paths::{self, field};
+use crate::web::probe::{self, Found};
 use crate::web::response;
 use crate::web::session::Session;
 use crate::web::tree::{self, Class, Count, Plan, Purpose, MAX_ENTRIES};
-use crate::web::views::model::{DeleteMany, DeleteManyItem, EntryKind, Flash, FlashKind};
+use crate::web::views::model::{
+    DeleteMany, DeleteManyItem, EntryKind, Flash, FlashKind, MovePicker, PickFolder,
+};
 use crate::web::views::pages;
 use crate::web::App;
 
@@ -258,6 +269,162 @@ fn act(c: &mut Client, chosen: &[Chosen]) -> (Count, Vec<String>, u16) {
         }
     }
     (removed, failed, status)
+}
+
+/// `GET /move-selected/<dir>/?item=..[&pick=F]`: the folders of `F` (by
+/// default `<dir>`) to browse into, and the form that moves the items there.
+pub fn move_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    let session = ctx.session()?;
+    let dir = ctx.target.clone();
+    let names = chosen_names(&ctx.query)?;
+    let pick = match paths::field(&ctx.query, "pick") {
+        Some(p) => paths::resolve(&dir, p)?,
+        None => dir.clone(),
+    };
+    let entries = session.pool.run(|c| {
+        c.list_compact(&pick)
+            .map_err(|e| tree::refusal(c, &pick, e))
+    })?;
+    let items: Vec<String> = names.iter().map(|n| paths::encode_component(n)).collect();
+    let base = format!(
+        "/move-selected{}",
+        &paths::browse_url(&dir)["/browse".len()..]
+    );
+    let query: Vec<String> = items
+        .iter()
+        .map(|v| format!("item={}", paths::encode_component(v.as_bytes())))
+        .collect();
+    let query = query.join("&");
+    let href = |folder: &[u8]| format!("{base}?{query}&pick={}", paths::encode_component(folder));
+    let mut folders: Vec<PickFolder> = (0..entries.len())
+        .filter(|&i| entries.kind(i) == crate::ftp::EntryType::Dir)
+        .map(|i| PickFolder {
+            name: String::from_utf8_lossy(entries.name(i)).into_owned(),
+            href: href(&paths::join(&pick, entries.name(i))),
+        })
+        .collect();
+    folders.sort_by_key(|f| f.name.to_lowercase());
+    let page = MovePicker {
+        count: names.len(),
+        folder: String::from_utf8_lossy(&dir).into_owned(),
+        pick: String::from_utf8_lossy(&pick).into_owned(),
+        parent_href: (pick != b"/").then(|| href(&paths::split(&pick).0)),
+        folders,
+        items,
+        action: base,
+        csrf: session.csrf.clone(),
+        back_href: paths::browse_url(&dir),
+    };
+    let layout = ctx.layout("Move the selected entries");
+    Ok(response::html(200, pages::move_picker(&layout, &page)).into())
+}
+
+/// `POST /move-selected/<dir>/`: `csrf`, `item`s, `to`.
+pub fn move_items(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    let session = ctx.session()?;
+    let dir = ctx.target.clone();
+    let form = read_form(ex)?;
+    check_csrf(ex, session, field(&form, "csrf"))?;
+    let names = chosen_names(&form)?;
+    let to = field(&form, "to").unwrap_or_default();
+    if to.is_empty() {
+        return Err(Error::BadRequest("name the folder to move them to".into()));
+    }
+    let target = paths::resolve(&dir, to)?;
+    if target == dir {
+        return Err(Error::BadRequest("they are in that folder already".into()));
+    }
+    let shown_target = String::from_utf8_lossy(&target).into_owned();
+    let failed = session.pool.run(|c| {
+        let moves = check_moves(c, &dir, &names, &target)?;
+        let mut failed = Vec::new();
+        for (path, dest) in &moves {
+            if let Err(e) = c.rename(path, dest) {
+                let e = Error::Refused(e);
+                let said = e.server_said().unwrap_or_else(|| e.to_string());
+                let line = format!("{}: {said}", String::from_utf8_lossy(path));
+                failed.push((e.status(), line));
+            }
+        }
+        Ok(failed)
+    })?;
+    let moved = names.len() - failed.len();
+    if let Some(&(status, _)) = failed.first() {
+        return Err(Error::Incomplete {
+            message: format!(
+                "Moved {} to {shown_target}, but {} could not be moved:",
+                count(moved, "item"),
+                count(failed.len(), "item")
+            ),
+            status,
+            details: failed.into_iter().map(|(_, line)| line).collect(),
+        });
+    }
+    let message = format!("Moved {} to {shown_target}", count(moved, "item"));
+    if ctx.json {
+        let body = Object::new()
+            .str("message", &message)
+            .num("moved", moved as u64);
+        return Ok(response::json(200, body.finish()).into());
+    }
+    session.set_flash(Flash {
+        kind: FlashKind::Success,
+        text: message,
+    });
+    Ok(response::redirect(&paths::browse_url(&dir)).into())
+}
+
+/// Every check of a move before the first rename: the target is a folder,
+/// each entry is there, no folder goes into itself, no name is taken
+/// there. Returns the (from, to) pairs.
+fn check_moves(
+    c: &mut Client,
+    dir: &[u8],
+    names: &[Vec<u8>],
+    target: &[u8],
+) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    let shown = |p: &[u8]| String::from_utf8_lossy(p).into_owned();
+    if probe::find(c, target)? != Found::Dir {
+        return Err(Error::Missing(format!(
+            "There is no folder {}; nothing was moved.",
+            shown(target)
+        )));
+    }
+    let mut moves = Vec::with_capacity(names.len());
+    let mut taken = Vec::new();
+    for name in names {
+        let path = paths::join(dir, name);
+        let Some(entry) = manage::find(c, &path)? else {
+            return Err(Error::Missing(format!(
+                "There is no “{}” in {}; nothing was moved.",
+                shown(name),
+                shown(dir)
+            )));
+        };
+        let inside = paths::join(&path, b"");
+        if entry.kind == crate::ftp::Kind::Dir && (target == path || target.starts_with(&inside)) {
+            return Err(Error::BadRequest(format!(
+                "“{}” is a folder and cannot be moved into itself; nothing was moved.",
+                shown(name)
+            )));
+        }
+        let dest = paths::join(target, name);
+        if manage::find(c, &dest)?.is_some() {
+            taken.push(shown(name));
+        }
+        moves.push((path, dest));
+    }
+    if !taken.is_empty() {
+        let which = match &taken[..] {
+            [one] => format!("“{one}” is"),
+            many => format!("{} are", many.join(", ")),
+        };
+        return Err(Error::Conflict(format!(
+            "{which} already in {}; nothing was moved (a move never replaces).",
+            shown(target)
+        )));
+    }
+    Ok(moves)
 }
 
 fn done(

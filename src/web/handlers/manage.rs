@@ -106,25 +106,26 @@ pub fn rename(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
 /// Longest `to` path accepted (its last part is a name, checked as such).
 const MAX_PATH_BYTES: usize = 4096;
 
-/// Where `to` (a plain name, or an absolute path) puts an entry of `dir`.
+/// Where `to` puts an entry of `dir`: a plain name (renamed in place), an
+/// absolute path, or a path relative to `dir` (`../archive/a.txt`,
+/// `sub/a.txt`).
 fn destination(dir: &[u8], to: &[u8]) -> Result<Vec<u8>> {
     if to.len() > MAX_PATH_BYTES {
         return Err(Error::BadRequest(format!(
             "the new path is longer than {MAX_PATH_BYTES} bytes"
         )));
     }
-    if to.starts_with(b"/") {
-        let dest = paths::resolve(b"/", to)?;
-        if dest == b"/" {
-            return Err(Error::BadRequest(
-                "the new path must name a file or folder".into(),
-            ));
-        }
-        Ok(dest)
-    } else {
+    if !to.contains(&b'/') {
         paths::check_name(to)?;
-        Ok(paths::join(dir, to))
+        return Ok(paths::join(dir, to));
     }
+    let dest = paths::resolve(dir, to)?;
+    if dest == b"/" {
+        return Err(Error::BadRequest(
+            "the new path must name a file or folder".into(),
+        ));
+    }
+    Ok(dest)
 }
 
 /// `GET /delete/<path>`: the confirmation page, or for JSON a preview of
@@ -269,7 +270,7 @@ fn existing(c: &mut Client, path: &[u8]) -> Result<Entry> {
 /// Looks `path` up in its folder's listing. Servers that hide dot files
 /// (vsftpd's default) list less than there is, so a name not listed is
 /// probed with SIZE (a file) and CWD (a folder) before it counts as absent.
-fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
+pub(super) fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
     let (dir, name) = paths::split(path);
     let listed = match c.list(&dir) {
         Ok(listed) => listed,
@@ -360,11 +361,19 @@ mod tests {
         assert_eq!(destination(b"/pub", b"b.txt").unwrap(), b"/pub/b.txt");
         assert_eq!(destination(b"/pub", b"/a/./b/../c").unwrap(), b"/a/c");
         assert_eq!(destination(b"/", b" lead").unwrap(), b"/ lead");
+        assert_eq!(
+            destination(b"/pub/x", b"../archive/a.txt").unwrap(),
+            b"/pub/archive/a.txt"
+        );
+        assert_eq!(
+            destination(b"/pub", b"sub/a.txt").unwrap(),
+            b"/pub/sub/a.txt"
+        );
         for bad in [
             &b""[..],
             b".",
             b"..",
-            b"a/b",
+            b"../..",
             b"a\r\nDELE x",
             b"a\0",
             b"/",

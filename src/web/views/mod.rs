@@ -136,6 +136,7 @@ mod tests {
             upload_action: "/upload/pub/music/".into(),
             zip_href: "/zip/pub/music/".into(),
             delete_selected_href: "/delete-selected/pub/music/".into(),
+            move_selected_href: "/move-selected/pub/music/".into(),
             mkdir_action: "/mkdir/pub/music/".into(),
             cwd: "/pub/music".into(),
             json_href: "/browse/pub/music/?format=json".into(),

@@ -195,6 +195,8 @@ pub struct Folder {
     pub zip_href: String,
     /// The confirmation for deleting the ticked entries (`/delete-selected/<dir>/`).
     pub delete_selected_href: String,
+    /// The folder picker for moving them (`/move-selected/<dir>/`).
+    pub move_selected_href: String,
     /// The current directory, as the hidden `cwd` of the download-by-name form.
     pub cwd: String,
     /// Link to the same listing as JSON.
@@ -295,6 +297,31 @@ pub struct DeleteMany {
     pub csrf: String,
     /// The folder (Cancel).
     pub back_href: String,
+}
+
+/// The folder picker for moving several entries.
+#[derive(Debug, Clone)]
+pub struct MovePicker {
+    pub count: usize,
+    /// Where they are now, and the folder being looked at.
+    pub folder: String,
+    pub pick: String,
+    /// The picker one folder up, unless at the top.
+    pub parent_href: Option<String>,
+    pub folders: Vec<PickFolder>,
+    /// The items, percent-encoded, sent back as `item`.
+    pub items: Vec<String>,
+    /// `POST /move-selected/<dir>/`.
+    pub action: String,
+    pub csrf: String,
+    pub back_href: String,
+}
+
+/// A folder to browse into in a [`MovePicker`].
+#[derive(Debug, Clone)]
+pub struct PickFolder {
+    pub name: String,
+    pub href: String,
 }
 
 /// One entry of a [`DeleteMany`].

@@ -7,7 +7,7 @@
 
 use super::layout::page;
 use super::model::{
-    DeleteConfirm, DeleteMany, EntryKind, ErrorPage, Layout, LoginForm, RenameForm,
+    DeleteConfirm, DeleteMany, EntryKind, ErrorPage, Layout, LoginForm, MovePicker, RenameForm,
 };
 use crate::web::format::count;
 use maud::{html, Markup};
@@ -235,6 +235,46 @@ pub fn confirm_delete_many(layout: &Layout, c: &DeleteMany) -> Markup {
         }
     };
     page(layout, "page-confirm", content)
+}
+
+/// "Move N items to…": the folders here to go into, one up, and the form
+/// with the folder (editable: a path typed works too).
+pub fn move_picker(layout: &Layout, m: &MovePicker) -> Markup {
+    let content = html! {
+        section.card.narrow aria-labelledby="move-title" {
+            h1 #move-title { "Move " (count(m.count, "item")) " from " (m.folder) }
+            p { "Looking at " strong { (m.pick) } }
+            ul.pick-list aria-label="Folders here" {
+                @if let Some(up) = &m.parent_href {
+                    li { a href=(up) { "↑ One folder up" } }
+                }
+                @for f in &m.folders {
+                    li { a href=(f.href) { (f.name) "/" } }
+                }
+                @if m.folders.is_empty() {
+                    li.muted { "No folders here." }
+                }
+            }
+            form.move-form.stack method="post" action=(m.action) {
+                input type="hidden" name="csrf" value=(m.csrf);
+                @for item in &m.items {
+                    input type="hidden" name="item" value=(item);
+                }
+                div.field {
+                    label for="move-to" { "Move to" }
+                    input #move-to type="text" name="to" value=(m.pick) required
+                        autocomplete="off" autocapitalize="off" spellcheck="false"
+                        aria-describedby="move-hint";
+                    p #move-hint .hint { "A folder: a full path, or relative to " (m.folder) " (../archive)." }
+                }
+                div.actions {
+                    button.button.primary type="submit" { "Move here" }
+                    a.button href=(m.back_href) { "Cancel" }
+                }
+            }
+        }
+    };
+    page(layout, "page-move", content)
 }
 
 /// The rename/move form: a new name, or a full path to move the entry.

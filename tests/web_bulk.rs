@@ -184,3 +184,125 @@ fn ticked_entries_move_to_a_picked_folder_and_never_replace() {
         srv.stop();
     }
 }
+
+#[test]
+fn ticked_entries_copy_whole_and_never_replace() {
+    for t in targets() {
+        let (srv, mut http) = web::start();
+        let csrf = web::login(&mut http, &t);
+        let mut c = t.login();
+        let dir = String::from_utf8(common::scratch(&mut c, "copy")).unwrap();
+        let big = common::pattern(2 * 1024 * 1024 + 5, 6);
+        put_file(&mut c, &format!("{dir}/big.bin"), &big);
+        c.mkd(format!("{dir}/d")).unwrap();
+        c.mkd(format!("{dir}/d/sub")).unwrap();
+        put_file(&mut c, &format!("{dir}/d/sub/in.txt"), b"in");
+        c.mkd(format!("{dir}/to")).unwrap();
+        put_file(&mut c, &format!("{dir}/to/taken.txt"), b"mine");
+        put_file(&mut c, &format!("{dir}/taken.txt"), b"theirs");
+        let base = format!("/copy-selected{}/", encode(dir.as_bytes()));
+        let page = http.get(&format!("{base}?item=big.bin")).text();
+        assert!(page.contains("Copy 1 item from"), "{page}");
+
+        let post = |http: &mut common::http::Http, items: &[&str]| {
+            let mut fields: Vec<(&str, &[u8])> = vec![("csrf", csrf.as_bytes()), ("to", b"to")];
+            fields.extend(items.iter().map(|i| ("item", i.as_bytes())));
+            http.post_form(&base, &fields)
+        };
+        let r = post(&mut http, &["big.bin", "taken.txt"]);
+        assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
+        assert_eq!(
+            names(&mut c, &format!("{dir}/to")),
+            ["taken.txt"],
+            "{}",
+            t.name
+        );
+
+        let r = post(&mut http, &["big.bin", "d"]);
+        assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
+        let read = |c: &mut Client, p: &str| {
+            let mut d = c.retr(p, 0).unwrap();
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut d, &mut out).unwrap();
+            d.finish().unwrap();
+            out
+        };
+        assert_eq!(
+            common::sha256(&read(&mut c, &format!("{dir}/to/big.bin"))),
+            common::sha256(&big),
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            read(&mut c, &format!("{dir}/to/d/sub/in.txt")),
+            b"in",
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            names(&mut c, &format!("{dir}/to")),
+            ["big.bin", "d", "taken.txt"]
+        );
+        // The originals stay.
+        assert_eq!(
+            names(&mut c, &dir),
+            ["big.bin", "d", "taken.txt", "to"],
+            "{}",
+            t.name
+        );
+        let flash = http
+            .get(&format!("/browse{}/", encode(dir.as_bytes())))
+            .text();
+        assert!(
+            flash.contains("Copied 2 files and 2 folders"),
+            "{}: {flash}",
+            t.name
+        );
+        srv.stop();
+    }
+}
+
+/// A name that is not UTF-8 moves and copies as its bytes (the page's
+/// checkboxes send it percent-encoded). Only vsftpd keeps such names as
+/// bytes: libunftp lists them lossily (U+FFFD) and pyftpdlib lists them but
+/// refuses to open them.
+#[test]
+fn names_that_are_not_utf8_move_and_copy() {
+    use std::os::unix::ffi::OsStrExt;
+    for (t, root) in common::targets_with_roots() {
+        if t.name != "vsftpd" {
+            continue;
+        }
+        let (srv, mut http) = web::start();
+        let csrf = web::login(&mut http, &t);
+        let mut c = t.login();
+        let dir = String::from_utf8(common::scratch(&mut c, "latin")).unwrap();
+        let here = root.join(dir.trim_start_matches('/'));
+        std::fs::write(
+            here.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")),
+            b"latin",
+        )
+        .unwrap();
+        c.mkd(format!("{dir}/moved")).unwrap();
+        c.mkd(format!("{dir}/copied")).unwrap();
+        for (verb, to) in [("copy", "copied"), ("move", "moved")] {
+            let url = format!("/{verb}-selected{}/", encode(dir.as_bytes()));
+            let fields: Vec<(&str, &[u8])> = vec![
+                ("csrf", csrf.as_bytes()),
+                ("to", to.as_bytes()),
+                ("item", b"caf%E9.txt"),
+            ];
+            let r = http.post_form(&url, &fields);
+            assert_eq!(r.status, 303, "{}: {verb}: {}", t.name, r.text());
+            let got = std::fs::read(
+                here.join(to)
+                    .join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")),
+            );
+            assert_eq!(got.unwrap(), b"latin", "{}: {verb}", t.name);
+        }
+        assert!(!here
+            .join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt"))
+            .exists());
+        srv.stop();
+    }
+}

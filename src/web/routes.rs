@@ -7,7 +7,7 @@
 use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
-use super::handlers::{archive, browse, bulk, download, login, manage, resume, upload};
+use super::handlers::{archive, browse, bulk, copy, download, login, manage, resume, upload};
 use super::response;
 use super::session::COOKIE;
 use super::{assets, paths, App};
@@ -61,6 +61,8 @@ const ROUTES: &[Route] = &[
     at(Method::Post, "/delete-selected/", bulk::delete, Back::Dir),
     at(Method::Get, "/move-selected/", bulk::move_page, Back::Dir),
     at(Method::Post, "/move-selected/", bulk::move_items, Back::Dir),
+    at(Method::Get, "/copy-selected/", bulk::copy_page, Back::Dir),
+    at(Method::Post, "/copy-selected/", copy::copy_items, Back::Dir),
 ];
 
 impl Route {

@@ -9,7 +9,7 @@
 import { after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   clickAndLoad,
@@ -141,6 +141,22 @@ for (const js of [true, false]) {
       assert.equal(await flashText(page), `Moved 1 item to /uploads/${name}/target`);
       assert.deepEqual(readdirSync(base), ['target']);
       assert.deepEqual(readdirSync(join(base, 'target')), ['keep.txt']);
+    });
+
+    step('4c. "Copy selected…" copies one folder up; the original stays', async () => {
+      const name = js ? 'bulk-js' : 'bulk-nojs';
+      const base = suite.disk('uploads', name);
+      await page.goto(`${suite.app.base}/browse/uploads/${name}/target/`);
+      await row(page, 'keep.txt').getByRole('checkbox').check();
+      await clickAndLoad(page, page.getByRole('button', { name: 'Copy selected…' }));
+      assert.equal((await page.locator('h1').textContent()).trim(), `Copy 1 item from /uploads/${name}/target`);
+      await clickAndLoad(page, page.getByRole('link', { name: 'One folder up' }));
+      await clickAndLoad(page, page.getByRole('button', { name: 'Copy here' }));
+      assert.equal(await flashText(page), `Copied 1 file and 0 folders to /uploads/${name}`);
+      assert.equal(readFileSync(join(base, 'keep.txt'), 'utf8'), 'keep');
+      assert.deepEqual(readdirSync(join(base, 'target')), ['keep.txt']);
+      // Back to where the next step expects to be: only the folder left.
+      rmSync(join(base, 'keep.txt'));
     });
 
     if (js) {

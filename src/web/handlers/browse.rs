@@ -187,6 +187,7 @@ fn folder(dir: &[u8], view: &View, csrf: &str) -> Folder {
         zip_href: action("zip"),
         delete_selected_href: action("delete-selected"),
         move_selected_href: action("move-selected"),
+        copy_selected_href: action("copy-selected"),
         cwd: String::from_utf8_lossy(dir).into_owned(),
         json_href: format!("{href}?format=json"),
         href,

@@ -59,7 +59,7 @@ impl Chosen {
 
 /// The `item=` names (percent-encoded, as the page's checkboxes send them)
 /// and `name=` ones (as typed), checked; at least one.
-fn chosen_names(fields: &[(String, Vec<u8>)]) -> Result<Vec<Vec<u8>>> {
+pub(super) fn chosen_names(fields: &[(String, Vec<u8>)]) -> Result<Vec<Vec<u8>>> {
     let mut names = Vec::new();
     for (key, value) in fields {
         let name = match key.as_str() {
@@ -271,9 +271,50 @@ fn act(c: &mut Client, chosen: &[Chosen]) -> (Count, Vec<String>, u16) {
     (removed, failed, status)
 }
 
+/// Moving or copying: the words and the route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Move,
+    Copy,
+}
+
+impl Verb {
+    /// "Move", "Copy".
+    pub fn word(self) -> &'static str {
+        match self {
+            Verb::Move => "Move",
+            Verb::Copy => "Copy",
+        }
+    }
+
+    /// "moved", "copied".
+    pub fn done(self) -> &'static str {
+        match self {
+            Verb::Move => "moved",
+            Verb::Copy => "copied",
+        }
+    }
+
+    fn route(self) -> &'static str {
+        match self {
+            Verb::Move => "/move-selected",
+            Verb::Copy => "/copy-selected",
+        }
+    }
+}
+
 /// `GET /move-selected/<dir>/?item=..[&pick=F]`: the folders of `F` (by
 /// default `<dir>`) to browse into, and the form that moves the items there.
-pub fn move_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+pub fn move_page(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    picker(app, ex, ctx, Verb::Move)
+}
+
+/// `GET /copy-selected/<dir>/?item=..[&pick=F]`: the same picker, for a copy.
+pub fn copy_page(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    picker(app, ex, ctx, Verb::Copy)
+}
+
+fn picker(_: &App, _: &mut Exchange<'_>, ctx: &Ctx, verb: Verb) -> Result<Reply> {
     let session = ctx.session()?;
     let dir = ctx.target.clone();
     let names = chosen_names(&ctx.query)?;
@@ -287,7 +328,8 @@ pub fn move_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     })?;
     let items: Vec<String> = names.iter().map(|n| paths::encode_component(n)).collect();
     let base = format!(
-        "/move-selected{}",
+        "{}{}",
+        verb.route(),
         &paths::browse_url(&dir)["/browse".len()..]
     );
     let query: Vec<String> = items
@@ -305,6 +347,7 @@ pub fn move_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         .collect();
     folders.sort_by_key(|f| f.name.to_lowercase());
     let page = MovePicker {
+        verb: verb.word(),
         count: names.len(),
         folder: String::from_utf8_lossy(&dir).into_owned(),
         pick: String::from_utf8_lossy(&pick).into_owned(),
@@ -315,7 +358,7 @@ pub fn move_page(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         csrf: session.csrf.clone(),
         back_href: paths::browse_url(&dir),
     };
-    let layout = ctx.layout("Move the selected entries");
+    let layout = ctx.layout(&format!("{} the selected entries", verb.word()));
     Ok(response::html(200, pages::move_picker(&layout, &page)).into())
 }
 
@@ -336,7 +379,7 @@ pub fn move_items(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     }
     let shown_target = String::from_utf8_lossy(&target).into_owned();
     let failed = session.pool.run(|c| {
-        let moves = check_moves(c, &dir, &names, &target)?;
+        let moves = check_moves(c, &dir, &names, &target, Verb::Move)?;
         let mut failed = Vec::new();
         for (path, dest) in &moves {
             if let Err(e) = c.rename(path, dest) {
@@ -374,19 +417,21 @@ pub fn move_items(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     Ok(response::redirect(&paths::browse_url(&dir)).into())
 }
 
-/// Every check of a move before the first rename: the target is a folder,
-/// each entry is there, no folder goes into itself, no name is taken
-/// there. Returns the (from, to) pairs.
-fn check_moves(
+/// Every check of a move (or copy) before the first change: the target is
+/// a folder, each entry is there, no folder goes into itself, no name is
+/// taken there. Returns the (from, to) pairs with each entry's listing.
+pub(super) fn check_moves(
     c: &mut Client,
     dir: &[u8],
     names: &[Vec<u8>],
     target: &[u8],
+    verb: Verb,
 ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    let done = verb.done();
     let shown = |p: &[u8]| String::from_utf8_lossy(p).into_owned();
     if probe::find(c, target)? != Found::Dir {
         return Err(Error::Missing(format!(
-            "There is no folder {}; nothing was moved.",
+            "There is no folder {}; nothing was {done}.",
             shown(target)
         )));
     }
@@ -396,7 +441,7 @@ fn check_moves(
         let path = paths::join(dir, name);
         let Some(entry) = manage::find(c, &path)? else {
             return Err(Error::Missing(format!(
-                "There is no “{}” in {}; nothing was moved.",
+                "There is no “{}” in {}; nothing was {done}.",
                 shown(name),
                 shown(dir)
             )));
@@ -404,7 +449,7 @@ fn check_moves(
         let inside = paths::join(&path, b"");
         if entry.kind == crate::ftp::Kind::Dir && (target == path || target.starts_with(&inside)) {
             return Err(Error::BadRequest(format!(
-                "“{}” is a folder and cannot be moved into itself; nothing was moved.",
+                "“{}” is a folder and cannot be {done} into itself; nothing was {done}.",
                 shown(name)
             )));
         }
@@ -420,7 +465,7 @@ fn check_moves(
             many => format!("{} are", many.join(", ")),
         };
         return Err(Error::Conflict(format!(
-            "{which} already in {}; nothing was moved (a move never replaces).",
+            "{which} already in {}; nothing was {done} (ftpgate never replaces there).",
             shown(target)
         )));
     }

@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod browse;
 pub mod bulk;
+pub mod copy;
 pub mod download;
 pub mod login;
 pub mod manage;

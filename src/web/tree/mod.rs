@@ -41,19 +41,21 @@ pub enum Purpose {
     Delete,
     /// A ZIP of the tree.
     Archive,
+    /// A copy of the tree elsewhere on the server.
+    Copy,
 }
 
 impl Purpose {
     fn max_entries(self) -> usize {
         match self {
-            Purpose::Delete => MAX_ENTRIES,
+            Purpose::Delete | Purpose::Copy => MAX_ENTRIES,
             Purpose::Archive => MAX_ARCHIVE_ENTRIES,
         }
     }
 
     fn max_plan_bytes(self) -> usize {
         match self {
-            Purpose::Delete => MAX_PLAN_BYTES,
+            Purpose::Delete | Purpose::Copy => MAX_PLAN_BYTES,
             Purpose::Archive => MAX_ARCHIVE_PLAN_BYTES,
         }
     }
@@ -63,6 +65,7 @@ impl Purpose {
         match self {
             Purpose::Delete => "what deleting this would remove",
             Purpose::Archive => "what an archive of this would hold",
+            Purpose::Copy => "what a copy of this would hold",
         }
     }
 
@@ -71,6 +74,7 @@ impl Purpose {
         match self {
             Purpose::Delete => "Nothing was deleted.",
             Purpose::Archive => "No archive was made.",
+            Purpose::Copy => "Nothing was copied.",
         }
     }
 }

@@ -207,6 +207,10 @@ pub(super) fn too_big(purpose: Purpose, what: &str) -> Error {
             "This holds {what}; ftpgate does not put that much in one archive, \
              so no archive was made. Download some of its folders on their own."
         ),
+        Purpose::Copy => format!(
+            "This holds {what}; ftpgate does not copy that much in one go, \
+             so nothing was copied. Copy some of its folders on their own."
+        ),
     };
     Error::Unsafe {
         message,

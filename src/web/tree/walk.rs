@@ -215,11 +215,11 @@ impl<'a> Folder<'a> {
         links.get(name).cloned()
     }
 
-    /// A file as MLSD showed it: for an archive, one that LIST shows as a
+    /// A file as MLSD showed it: for an archive or a copy, one that LIST shows as a
     /// link is a link (pyftpdlib's MLSD describes what a link points to,
     /// and reading it would read outside the tree).
     fn check_file(&mut self, c: &mut Client, name: &[u8], purpose: Purpose) -> Class {
-        if purpose == Purpose::Archive && c.features().mlsd {
+        if purpose != Purpose::Delete && c.features().mlsd {
             if let Some(target) = self.listed_as_link(c, name) {
                 return Class::Link { target };
             }

@@ -137,6 +137,7 @@ mod tests {
             zip_href: "/zip/pub/music/".into(),
             delete_selected_href: "/delete-selected/pub/music/".into(),
             move_selected_href: "/move-selected/pub/music/".into(),
+            copy_selected_href: "/copy-selected/pub/music/".into(),
             mkdir_action: "/mkdir/pub/music/".into(),
             cwd: "/pub/music".into(),
             json_href: "/browse/pub/music/?format=json".into(),

@@ -195,8 +195,10 @@ pub struct Folder {
     pub zip_href: String,
     /// The confirmation for deleting the ticked entries (`/delete-selected/<dir>/`).
     pub delete_selected_href: String,
-    /// The folder picker for moving them (`/move-selected/<dir>/`).
+    /// The folder picker for moving them (`/move-selected/<dir>/`), and for
+    /// copying them (`/copy-selected/<dir>/`).
     pub move_selected_href: String,
+    pub copy_selected_href: String,
     /// The current directory, as the hidden `cwd` of the download-by-name form.
     pub cwd: String,
     /// Link to the same listing as JSON.
@@ -302,6 +304,8 @@ pub struct DeleteMany {
 /// The folder picker for moving several entries.
 #[derive(Debug, Clone)]
 pub struct MovePicker {
+    /// "Move" or "Copy".
+    pub verb: &'static str,
     pub count: usize,
     /// Where they are now, and the folder being looked at.
     pub folder: String,

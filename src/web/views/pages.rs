@@ -237,12 +237,12 @@ pub fn confirm_delete_many(layout: &Layout, c: &DeleteMany) -> Markup {
     page(layout, "page-confirm", content)
 }
 
-/// "Move N items to…": the folders here to go into, one up, and the form
+/// "Move (or Copy) N items to…": the folders here to go into, one up, and the form
 /// with the folder (editable: a path typed works too).
 pub fn move_picker(layout: &Layout, m: &MovePicker) -> Markup {
     let content = html! {
         section.card.narrow aria-labelledby="move-title" {
-            h1 #move-title { "Move " (count(m.count, "item")) " from " (m.folder) }
+            h1 #move-title { (m.verb) " " (count(m.count, "item")) " from " (m.folder) }
             p { "Looking at " strong { (m.pick) } }
             ul.pick-list aria-label="Folders here" {
                 @if let Some(up) = &m.parent_href {
@@ -261,14 +261,14 @@ pub fn move_picker(layout: &Layout, m: &MovePicker) -> Markup {
                     input type="hidden" name="item" value=(item);
                 }
                 div.field {
-                    label for="move-to" { "Move to" }
+                    label for="move-to" { (m.verb) " to" }
                     input #move-to type="text" name="to" value=(m.pick) required
                         autocomplete="off" autocapitalize="off" spellcheck="false"
                         aria-describedby="move-hint";
                     p #move-hint .hint { "A folder: a full path, or relative to " (m.folder) " (../archive)." }
                 }
                 div.actions {
-                    button.button.primary type="submit" { "Move here" }
+                    button.button.primary type="submit" { (m.verb) " here" }
                     a.button href=(m.back_href) { "Cancel" }
                 }
             }

@@ -83,6 +83,7 @@ pub(super) fn toolbar(folder: &Folder) -> Markup {
             span.selection-count { "Tick entries to act on several at once:" }
             button.button type="submit" { "Download selected as ZIP" }
             button.button type="submit" formaction=(folder.move_selected_href) { "Move selected…" }
+            button.button type="submit" formaction=(folder.copy_selected_href) { "Copy selected…" }
             // A GET to the confirmation page: the CSRF token never rides in a URL.
             button.button.delete-selected type="submit" formaction=(folder.delete_selected_href) {
                 "Delete selected…"

@@ -454,6 +454,7 @@
       running -= 1;
       up.xhr = null;
       settle(up, state, message);
+      if (up.conflict) refreshConflicts(); // the others' "… all" buttons count it
       pump();
     }
 
@@ -487,6 +488,7 @@
         done: "Uploaded",
         error: up.message,
         cancelled: "Cancelled",
+        skipped: "Skipped: the file there stays",
       };
       row.li.className = "upload-row upload-" + up.state;
       showTotal();
@@ -497,12 +499,35 @@
         buttons.push(button("Cancel", "Cancel uploading " + up.file.name, () => cancel(up)));
       } else if (up.state === "error" && up.conflict) {
         buttons.push(button("Replace", "Replace the existing " + up.file.name, () => retry(up, true)));
+        buttons.push(button("Skip", "Skip " + up.file.name + ", keep the existing one", () => skip([up])));
+        const others = uploads.filter((u) => u !== up && u.state === "error" && u.conflict);
+        if (others.length) {
+          const all = [up, ...others];
+          buttons.push(button("Replace all", "Replace all " + all.length + " existing files", () =>
+            all.forEach((u) => retry(u, true))));
+          buttons.push(button("Skip all", "Skip all " + all.length + " files that exist", () => skip(all)));
+        }
       } else if (up.state === "error" && up.message === "network error") {
         buttons.push(button("Retry", "Retry uploading " + up.file.name, () => retry(up, up.overwrite)));
       }
       const hadFocus = row.actions.contains(document.activeElement);
       row.actions.replaceChildren(...buttons);
       if (hadFocus) (buttons[0] || row.li).focus();
+    }
+
+    /** Leaves these conflicting files alone; the batch then ends as if they were done. */
+    function skip(ups) {
+      ups.forEach((u) => {
+        u.conflict = false;
+        settle(u, "skipped");
+      });
+      refreshConflicts();
+      pump();
+    }
+
+    /** A conflict row's "… all" buttons follow how many conflicts are left. */
+    function refreshConflicts() {
+      uploads.filter((u) => u.state === "error" && u.conflict).forEach(show);
     }
 
     function cancel(up) {
@@ -524,12 +549,14 @@
 
     function retry(up, replace) {
       up.overwrite = replace;
+      const wasConflict = up.conflict;
       up.conflict = false;
       up.state = "queued";
       up.row.bar.value = 0;
       up.row.percent.textContent = "0%";
       up.row.speed.textContent = "";
       show(up);
+      if (wasConflict) refreshConflicts();
       summary.hidden = true;
       pump();
     }

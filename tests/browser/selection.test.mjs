@@ -176,6 +176,34 @@ for (const js of [true, false]) {
         assert.deepEqual(treeNames(onDisk, 'album'), treeNames(local, 'album'));
         assert.equal(readFileSync(join(onDisk, 'day 1', 'raw', 'b.bin')).length, 70000);
       });
+
+      step('6. names that exist: "Skip all" keeps them, "Replace all" replaces them', async () => {
+        const base = suite.disk('uploads', 'bulk-js');
+        writeFileSync(join(base, 'one.txt'), 'old one');
+        writeFileSync(join(base, 'two.txt'), 'old two');
+        await page.goto(`${suite.app.base}/browse/uploads/bulk-js/`);
+        const files = [
+          { name: 'one.txt', mimeType: 'text/plain', buffer: Buffer.from('new one') },
+          { name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('new two') },
+        ];
+        await page.locator('#upload-files').setInputFiles(files);
+        await page.getByRole('button', { name: 'Upload', exact: true }).click();
+        const rows = page.locator('.upload-row.upload-error');
+        await page.getByRole('button', { name: 'Skip all 2 files that exist' }).first().waitFor();
+        assert.equal(await rows.count(), 2);
+        await page.getByRole('button', { name: 'Skip all 2 files that exist' }).first().click();
+        assert.equal(await page.locator('.upload-row.upload-skipped').count(), 2);
+        assert.equal(readFileSync(join(base, 'one.txt'), 'utf8'), 'old one');
+
+        await page.locator('#upload-files').setInputFiles(files);
+        await page.getByRole('button', { name: 'Upload', exact: true }).click();
+        await page.getByRole('button', { name: 'Replace all 2 existing files' }).first().waitFor();
+        const loaded = page.waitForEvent('load', { timeout: 20_000 });
+        await page.getByRole('button', { name: 'Replace all 2 existing files' }).first().click();
+        await loaded;
+        assert.equal(readFileSync(join(base, 'one.txt'), 'utf8'), 'new one');
+        assert.equal(readFileSync(join(base, 'two.txt'), 'utf8'), 'new two');
+      });
     }
   });
 }

@@ -11,6 +11,7 @@
 //   enhanceActions     Rename and Delete open a dialog instead of a page
 //   selectBaseName     the rename page selects the name without its extension
 //   enhanceSelection   the row checkboxes: a count, shift-click ranges, Ctrl/Cmd-A
+//   enableDragMove     drag rows onto a folder row or a breadcrumb to move them
 //
 // To add one, write a small function and list it in ENHANCERS.
 (() => {
@@ -1159,6 +1160,68 @@
     update();
   }
 
+  // Rows can be dragged onto a folder row or a breadcrumb: the ticked rows
+  // when the dragged one is ticked, else just it. The move is the same
+  // POST the picker's form makes (checked whole first, never replacing).
+  const DRAG_TYPE = "application/x-ftpgate-items";
+  function enableDragMove() {
+    const bar = document.getElementById("selection");
+    const listing = listingPart();
+    if (!bar || !listing) return;
+    const moveAction = bar.querySelector("button[formaction*='/move-selected/']");
+    if (!moveAction) return;
+    const action = moveAction.getAttribute("formaction");
+    const boxOf = (tr) => tr && tr.querySelector("input.select[form='selection']");
+    listing.addEventListener("dragstart", (event) => {
+      const tr = event.target.closest && event.target.closest("tr.entry");
+      const box = boxOf(tr);
+      if (!box) return;
+      const ticked = Array.from(document.querySelectorAll("input.select[form='selection']:checked"));
+      const items = (box.checked ? ticked : [box]).map((b) => b.value);
+      event.dataTransfer.setData(DRAG_TYPE, JSON.stringify(items));
+      event.dataTransfer.effectAllowed = "move";
+    });
+    // Rows are draggable by their name cell's blank space and icon, like a file manager.
+    const markRows = () =>
+      listing.querySelectorAll("tr.entry").forEach((tr) => {
+        if (boxOf(tr)) tr.draggable = true;
+      });
+    markRows();
+    new MutationObserver(markRows).observe(listing, { childList: true, subtree: true });
+    /** Where a drop on `el` moves things: a folder row's name, or a breadcrumb's path. */
+    const targetOf = (el) => {
+      const tr = el.closest && el.closest("tr.entry.dir");
+      if (tr) return tr.dataset.name;
+      const crumb = el.closest && el.closest("nav.crumbs a");
+      if (!crumb || crumb.getAttribute("aria-current")) return null;
+      try {
+        const path = decodeURIComponent(new URL(crumb.href).pathname.replace(/^\/browse/, ""));
+        return path.length > 1 ? path.replace(/\/$/, "") : "/";
+      } catch (err) {
+        return null; // a name that is not UTF-8: use the picker
+      }
+    };
+    const carries = (event) => Array.from(event.dataTransfer.types || []).includes(DRAG_TYPE);
+    document.addEventListener("dragover", (event) => {
+      if (!carries(event) || targetOf(event.target) === null) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+    });
+    document.addEventListener("drop", async (event) => {
+      if (!carries(event)) return;
+      const to = targetOf(event.target);
+      if (to === null) return;
+      event.preventDefault();
+      const items = JSON.parse(event.dataTransfer.getData(DRAG_TYPE) || "[]");
+      if (!items.length) return;
+      const fields = new URLSearchParams({ to });
+      items.forEach((item) => fields.append("item", item));
+      const answer = await post(action, fields);
+      if (answer.ok) reloadWith(answer.data.message);
+      else alert(errorText(answer)); // nothing moved: the server checks all first
+    });
+  }
+
   const ENHANCERS = [
     enhanceFlash,
     showNotice,
@@ -1170,6 +1233,7 @@
     enhanceActions,
     selectBaseName,
     enhanceSelection,
+    enableDragMove,
   ];
 
   function run() {

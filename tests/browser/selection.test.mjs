@@ -204,6 +204,24 @@ for (const js of [true, false]) {
         assert.equal(readFileSync(join(base, 'one.txt'), 'utf8'), 'new one');
         assert.equal(readFileSync(join(base, 'two.txt'), 'utf8'), 'new two');
       });
+
+      step('7. dragging a row onto a folder row, then onto a breadcrumb, moves it', async () => {
+        const base = suite.disk('uploads', 'bulk-js');
+        mkdirSync(join(base, 'dest'));
+        writeFileSync(join(base, 'dragme.txt'), 'drag');
+        await page.goto(`${suite.app.base}/browse/uploads/bulk-js/`);
+        let loaded = page.waitForEvent('load');
+        await row(page, 'dragme.txt').locator('td.size').dragTo(row(page, 'dest').locator('td.size'));
+        await loaded;
+        assert.equal(await flashText(page), 'Moved 1 item to /uploads/bulk-js/dest');
+        assert.ok(existsSync(join(base, 'dest', 'dragme.txt')));
+        await page.goto(`${suite.app.base}/browse/uploads/bulk-js/dest/`);
+        loaded = page.waitForEvent('load');
+        await row(page, 'dragme.txt').locator('td.size').dragTo(page.locator('nav.crumbs a', { hasText: 'uploads' }));
+        await loaded;
+        assert.equal(await flashText(page), 'Moved 1 item to /uploads');
+        assert.ok(existsSync(suite.disk('uploads', 'dragme.txt')));
+      });
     }
   });
 }

@@ -1147,6 +1147,14 @@
       last = box;
       update();
     });
+    // "Select all on this page" ticks the rows in place instead of reloading.
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("a.select-all-page");
+      if (!link || !plainClick(event)) return;
+      event.preventDefault();
+      visible().forEach((b) => (b.checked = true));
+      update();
+    });
     document.addEventListener("keydown", (event) => {
       const typing = event.target instanceof HTMLElement && event.target.closest("input:not([type='checkbox']), textarea, select, dialog");
       if (typing || !(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "a") return;

@@ -306,3 +306,39 @@ fn names_that_are_not_utf8_move_and_copy() {
         srv.stop();
     }
 }
+
+/// "Select all on this page" (`?select=all`) ticks the rows without script;
+/// `all=1` ("every page") acts on every entry of the folder.
+#[test]
+fn select_all_and_every_page() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    let csrf = web::login(&mut http, t);
+    let mut c = t.login();
+    let dir = String::from_utf8(common::scratch(&mut c, "all")).unwrap();
+    for n in ["x.txt", "y.txt", "z.txt"] {
+        put_file(&mut c, &format!("{dir}/{n}"), n.as_bytes());
+    }
+    let page = http
+        .get(&format!("/browse{}/?select=all", encode(dir.as_bytes())))
+        .text();
+    assert_eq!(
+        page.matches(r#"form="selection" checked"#).count(),
+        3,
+        "{page}"
+    );
+    let plain = http
+        .get(&format!("/browse{}/", encode(dir.as_bytes())))
+        .text();
+    assert!(!plain.contains(r#"form="selection" checked"#));
+    let base = format!("/delete-selected{}/", encode(dir.as_bytes()));
+    let preview = http.get(&format!("{base}?all=1&format=json")).text();
+    assert!(
+        preview.ends_with(r#""files":3,"folders":0,"links":0}"#),
+        "{preview}"
+    );
+    let r = http.post_form(&base, &[("csrf", csrf.as_bytes()), ("all", b"1")]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert!(names(&mut c, &dir).is_empty());
+    srv.stop();
+}

@@ -55,7 +55,12 @@ pub fn send(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     for name in &names {
         paths::check_name(name)?;
     }
-    if names.is_empty() && paths::field(&ctx.query, "selected").is_some() {
+    // "Every page" ticked: the whole folder, as the toolbar's link gives it.
+    let all = paths::field(&ctx.query, "all") == Some(b"1");
+    if all {
+        names.clear();
+    }
+    if names.is_empty() && !all && paths::field(&ctx.query, "selected").is_some() {
         return Err(Error::BadRequest(
             "tick at least one file or folder to download".into(),
         ));

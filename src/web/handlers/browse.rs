@@ -54,6 +54,7 @@ pub fn page(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         return Ok(Reply::Sent);
     }
     view.page.get_or_insert(1);
+    let select_all = paths::field(&ctx.query, "select") == Some(b"all");
     let folder = folder(&dir, &view, &session.csrf);
     // The exchange moves into the page once the server has shown the folder
     // exists (so a missing one is still a 404) and before the entries are
@@ -84,7 +85,7 @@ pub fn page(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     };
     let (written, entries) = match read {
         Ok(entries) => (
-            write_contents(&mut out, &dir, &entries, &view),
+            write_contents(&mut out, &dir, &entries, &view, select_all),
             Some(entries),
         ),
         Err(e) => (write_failed(&mut out, &Error::from(e)), None),
@@ -140,7 +141,15 @@ fn not_a_dir(ctx: &Ctx, dir: &[u8], err: Error) -> Result<Reply> {
 }
 
 /// The count, pager and table of one page, and its rows.
-fn write_contents(out: &mut Out<'_>, dir: &[u8], entries: &Entries, view: &View) -> io::Result<()> {
+/// `select_all`: the page's checkboxes come ticked (`?select=all`, the
+/// no-script "Select all on this page").
+fn write_contents(
+    out: &mut Out<'_>,
+    dir: &[u8],
+    entries: &Entries,
+    view: &View,
+    select_all: bool,
+) -> io::Result<()> {
     let order = view.apply(entries);
     let window = view.window(order.len());
     let contents = contents(dir, entries.len(), order.len(), view, &window);
@@ -148,7 +157,9 @@ fn write_contents(out: &mut Out<'_>, dir: &[u8], entries: &Entries, view: &View)
     out.write_all(frame.before.as_bytes())?;
     let now = unix_now();
     for &i in &order[window.rows] {
-        let row = browse::row(&entry_view(dir, entries, i as usize, now));
+        let mut view = entry_view(dir, entries, i as usize, now);
+        view.selected = select_all && view.select_value.is_some();
+        let row = browse::row(&view);
         out.write_all(row.into_string().as_bytes())?;
     }
     out.write_all(frame.after.as_bytes())
@@ -234,6 +245,10 @@ fn contents(dir: &[u8], total: usize, matched: usize, view: &View, w: &Window) -
         headers,
         pager,
         rows: w.rows.len(),
+        select_all_href: format!(
+            "{}&select=all",
+            view.page_href(view.page.unwrap_or(1).max(1))
+        ),
     }
 }
 
@@ -295,6 +310,7 @@ fn entry_view(dir: &[u8], entries: &Entries, i: usize, now: i64) -> EntryView {
         rename_href: format!("/rename{}", paths::encode(&path)),
         delete_href: format!("/delete{}", paths::encode(&path)),
         select_value: (kind != EntryKind::Invalid).then(|| paths::encode_component(name)),
+        selected: false,
     }
 }
 

@@ -58,8 +58,33 @@ impl Chosen {
 }
 
 /// The `item=` names (percent-encoded, as the page's checkboxes send them)
-/// and `name=` ones (as typed), checked; at least one.
-pub(super) fn chosen_names(fields: &[(String, Vec<u8>)]) -> Result<Vec<Vec<u8>>> {
+/// and `name=` ones (as typed), checked; at least one. `all=1` (the page's
+/// "every page" box) means every entry of `dir`, read from its listing.
+pub(super) fn chosen_names(
+    session: &Session,
+    dir: &[u8],
+    fields: &[(String, Vec<u8>)],
+) -> Result<Vec<Vec<u8>>> {
+    if paths::field(fields, "all") == Some(b"1") {
+        let listed = session
+            .pool
+            .run(|c| c.list(dir).map_err(|e| tree::refusal(c, dir, e)))?;
+        let names: Vec<Vec<u8>> = listed
+            .into_iter()
+            // Entries that are never acted on stay out of "all".
+            .filter(|e| {
+                !matches!(
+                    e.kind,
+                    crate::ftp::Kind::Invalid | crate::ftp::Kind::Unknown
+                )
+            })
+            .map(|e| e.name)
+            .collect();
+        if names.is_empty() {
+            return Err(Error::BadRequest("this folder is empty".into()));
+        }
+        return Ok(names);
+    }
     let mut names = Vec::new();
     for (key, value) in fields {
         let name = match key.as_str() {
@@ -146,7 +171,7 @@ fn sum(chosen: &[Chosen]) -> Count {
 pub fn confirm(_: &App, _: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let session = ctx.session()?;
     let dir = ctx.target.clone();
-    let names = chosen_names(&ctx.query)?;
+    let names = chosen_names(session, &dir, &ctx.query)?;
     let chosen = session.pool.run(|c| plan_all(c, &dir, &names))?;
     let total = sum(&chosen);
     if ctx.json {
@@ -204,7 +229,7 @@ pub fn delete(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let dir = ctx.target.clone();
     let form = read_form(ex)?;
     check_csrf(ex, session, field(&form, "csrf"))?;
-    let names = chosen_names(&form)?;
+    let names = chosen_names(session, &dir, &form)?;
     let (removed, failed, status) = session.pool.run(|c| {
         let chosen = plan_all(c, &dir, &names)?;
         Ok(act(c, &chosen))
@@ -317,7 +342,7 @@ pub fn copy_page(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
 fn picker(_: &App, _: &mut Exchange<'_>, ctx: &Ctx, verb: Verb) -> Result<Reply> {
     let session = ctx.session()?;
     let dir = ctx.target.clone();
-    let names = chosen_names(&ctx.query)?;
+    let names = chosen_names(session, &dir, &ctx.query)?;
     let pick = match paths::field(&ctx.query, "pick") {
         Some(p) => paths::resolve(&dir, p)?,
         None => dir.clone(),
@@ -368,7 +393,7 @@ pub fn move_items(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let dir = ctx.target.clone();
     let form = read_form(ex)?;
     check_csrf(ex, session, field(&form, "csrf"))?;
-    let names = chosen_names(&form)?;
+    let names = chosen_names(session, &dir, &form)?;
     let to = field(&form, "to").unwrap_or_default();
     if to.is_empty() {
         return Err(Error::BadRequest("name the folder to move them to".into()));

@@ -41,7 +41,7 @@ pub fn copy_items(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> 
     let dir = ctx.target.clone();
     let form = read_form(ex)?;
     check_csrf(ex, session, field(&form, "csrf"))?;
-    let names = super::bulk::chosen_names(&form)?;
+    let names = super::bulk::chosen_names(session, &dir, &form)?;
     let to = field(&form, "to").unwrap_or_default();
     if to.is_empty() {
         return Err(Error::BadRequest("name the folder to copy them to".into()));

@@ -88,6 +88,7 @@ mod tests {
             rename_href: format!("/rename/x/{}", name.len()),
             delete_href: format!("/delete/x/{}", name.len()),
             select_value: Some(name.to_string()),
+            selected: false,
         }
     }
 
@@ -143,6 +144,7 @@ mod tests {
             json_href: "/browse/pub/music/?format=json".into(),
         };
         let contents = Contents {
+            select_all_href: "?sort=name&order=asc&select=all".into(),
             path: "/pub/music".into(),
             total: entries.len(),
             matched: entries.len(),

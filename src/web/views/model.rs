@@ -157,6 +157,8 @@ pub struct EntryView {
     /// The selection checkbox's value: the name, percent-encoded (a name
     /// need not be UTF-8); `None` for an entry that is never acted on.
     pub select_value: Option<String>,
+    /// The checkbox comes ticked ("Select all on this page").
+    pub selected: bool,
 }
 
 /// A sortable column header.
@@ -222,6 +224,8 @@ pub struct Contents {
     pub pager: Pager,
     /// How many rows this page shows (they are written after the head).
     pub rows: usize,
+    /// This page with every checkbox ticked (`&select=all`).
+    pub select_all_href: String,
 }
 
 /// Where a page of rows sits among the pages of a listing.

@@ -140,6 +140,15 @@ pub(super) fn contents(c: &Contents, slot: &'static str) -> Markup {
                 a href=(p.last_href) { "Go to the last page" }
             }
         } @else {
+            div.select-all {
+                a.select-all-page href=(c.select_all_href) { "Select all on this page" }
+                @if p.pages > 1 {
+                    label.check {
+                        input type="checkbox" name="all" value="1" form="selection";
+                        " Act on all " (count_number(c.total)) " entries of this folder (every page)"
+                    }
+                }
+            }
             div.table-wrap {
                 table.listing {
                     caption.visually-hidden { "Contents of " (c.path) }
@@ -208,7 +217,7 @@ pub(super) fn entry_row(e: &EntryView) -> Markup {
                 div.name-cell {
                     @if let Some(value) = &e.select_value {
                         input.select type="checkbox" name="item" value=(value) form="selection"
-                            aria-label={ "Select " (e.name) };
+                            checked[e.selected] aria-label={ "Select " (e.name) };
                     }
                     (icon(e.icon))
                     div.name-text {

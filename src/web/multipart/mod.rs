@@ -22,7 +22,7 @@ mod search;
 mod test_support;
 
 pub use headers::{boundary, PartHeaders};
-pub use reader::Multipart;
+pub use reader::{Multipart, PartReader};
 
 use std::fmt;
 use std::io;

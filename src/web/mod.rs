@@ -32,6 +32,7 @@ mod sorting;
 mod splice;
 mod throttle;
 mod tree;
+mod turns;
 mod views;
 
 use crate::config::Config;

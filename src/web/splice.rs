@@ -6,9 +6,9 @@
 //! downloads and PUT uploads (`relay` picks it, or `pipe` when either side
 //! is TLS). As in `pipe`, the calling thread takes bytes in while a helper
 //! thread puts them out, and two pipes take turns (one filling while the
-//! other drains), so neither socket waits for the other: with one shared
-//! pipe the two threads went in lock-step, each asleep in the kernel while
-//! the other held the pipe (BENCHMARKS.md).
+//! other drains, handed over by `turns`), so neither socket waits for the
+//! other: with one shared pipe the two threads went in lock-step, each
+//! asleep in the kernel while the other held the pipe (BENCHMARKS.md).
 //!
 //! Every wait is bounded by a socket's timeout: splice honours
 //! `SO_RCVTIMEO` on the socket it reads and `SO_SNDTIMEO` on the one it
@@ -16,13 +16,13 @@
 //! on a pipe: a pipe is filled only when empty and drained of exactly what
 //! it holds.
 
+use super::turns::{Ending, Turns};
 use rustix::pipe::{fcntl_getpipe_size, fcntl_setpipe_size, pipe_with, splice};
 use rustix::pipe::{PipeFlags, SpliceFlags};
 use std::fs::File;
 use std::io::{self, Read};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::sync_channel;
 
 /// The pipe's capacity asked for: the most one splice moves. Kernel
 /// memory, not the process's (the pipe holds references to the socket
@@ -169,61 +169,14 @@ pub fn relay<F, S>(
     want: Want,
     abort: &AtomicBool,
     mut fill: F,
-    sink: S,
+    mut sink: S,
 ) -> Result<u64, (Stop, u64)>
 where
     F: FnMut(&Inlet, usize) -> io::Result<usize>,
     S: Sink,
 {
-    let (full_tx, full_rx) = sync_channel::<(Pipe, usize)>(DEPTH);
-    let (empty_tx, empty_rx) = sync_channel::<Pipe>(DEPTH);
-    for pipe in pipes {
-        let _ = empty_tx.send(pipe);
-    }
-    let (taken, given) = std::thread::scope(|scope| {
-        let out = scope.spawn(move || give(full_rx, empty_tx, abort, sink));
-        let limit = limit(want);
-        let mut taken = 0u64;
-        let failure = loop {
-            if taken >= limit {
-                break None;
-            }
-            if abort.load(Ordering::Acquire) {
-                break Some(Stop::Aborted);
-            }
-            // No empty pipe comes back once the helper has failed.
-            let Ok(pipe) = empty_rx.recv() else {
-                break None;
-            };
-            match fill(&pipe.inlet, room(limit - taken, pipe.capacity)) {
-                Ok(0) if want == Want::ToEnd => break None,
-                Ok(0) => break Some(Stop::Read(short(taken, limit))),
-                Ok(n) => {
-                    taken += n as u64;
-                    if full_tx.send((pipe, n)).is_err() {
-                        break None;
-                    }
-                }
-                Err(e) if taken == 0 && unsupported(&e) => break Some(Stop::Unsupported),
-                Err(e) => break Some(Stop::Read(e)),
-            }
-        };
-        drop(full_tx);
-        let given = out.join().unwrap_or_else(|_| {
-            Err((
-                Stop::Write(io::Error::other("the relay thread panicked")),
-                0,
-            ))
-        });
-        (failure, given)
-    });
-    let result = match (taken, given) {
-        (_, Err(stop)) => Err(stop),
-        (Some(Stop::Unsupported), Ok(0)) => Err((Stop::Unsupported, 0)),
-        (Some(Stop::Unsupported), Ok(n)) => Err((Stop::Read(io::ErrorKind::Unsupported.into()), n)),
-        (Some(stop), Ok(n)) => Err((stop, n)),
-        (None, Ok(n)) => Ok(n),
-    };
+    // One copy of the machinery for every caller (it is the same code).
+    let result = run(&pipes, want, abort, &mut fill, &mut sink);
     match result {
         Err((Stop::Read(_) | Stop::Write(_), n)) if abort.load(Ordering::Acquire) => {
             Err((Stop::Aborted, n))
@@ -232,17 +185,74 @@ where
     }
 }
 
+type FillFn<'a> = dyn FnMut(&Inlet, usize) -> io::Result<usize> + 'a;
+
+fn run(
+    pipes: &[Pipe; DEPTH],
+    want: Want,
+    abort: &AtomicBool,
+    fill: &mut FillFn<'_>,
+    sink: &mut dyn Sink,
+) -> Result<u64, (Stop, u64)> {
+    let turns = Turns::new(pipes.iter().collect());
+    let (taken, given) = std::thread::scope(|scope| {
+        let out = scope.spawn(|| give(&turns, abort, sink));
+        let taken = take(&turns, want, abort, fill);
+        let given = out.join().unwrap_or_else(|_| {
+            Err((
+                Stop::Write(io::Error::other("the relay thread panicked")),
+                0,
+            ))
+        });
+        (taken, given)
+    });
+    match (taken, given) {
+        (_, Err(stop)) => Err(stop),
+        (Some(Stop::Unsupported), Ok(0)) => Err((Stop::Unsupported, 0)),
+        (Some(Stop::Unsupported), Ok(n)) => Err((Stop::Read(io::ErrorKind::Unsupported.into()), n)),
+        (Some(stop), Ok(n)) => Err((stop, n)),
+        (None, Ok(n)) => Ok(n),
+    }
+}
+
+/// The calling thread's half: source → each empty pipe in turn. `None`
+/// when the source ended (or the sink stopped taking).
+fn take(
+    turns: &Turns<&Pipe>,
+    want: Want,
+    abort: &AtomicBool,
+    fill: &mut FillFn<'_>,
+) -> Option<Stop> {
+    let _end = Ending::filler(turns);
+    let limit = limit(want);
+    let mut taken = 0u64;
+    while taken < limit {
+        if abort.load(Ordering::Acquire) {
+            return Some(Stop::Aborted);
+        }
+        // No empty pipe comes back once the helper has failed.
+        let pipe = turns.take_empty()?;
+        match fill(&pipe.inlet, room(limit - taken, pipe.capacity)) {
+            Ok(0) if want == Want::ToEnd => return None,
+            Ok(0) => return Some(Stop::Read(short(taken, limit))),
+            Ok(n) => {
+                taken += n as u64;
+                turns.hand_on(pipe, n);
+            }
+            Err(e) if taken == 0 && unsupported(&e) => return Some(Stop::Unsupported),
+            Err(e) => return Some(Stop::Read(e)),
+        }
+    }
+    None
+}
+
 /// The helper thread's half: each filled pipe drained to the sink, then
 /// given back; read back and written when the sink's socket refuses splices.
-fn give(
-    full: std::sync::mpsc::Receiver<(Pipe, usize)>,
-    empty: std::sync::mpsc::SyncSender<Pipe>,
-    abort: &AtomicBool,
-    mut sink: impl Sink,
-) -> Result<u64, (Stop, u64)> {
+fn give(turns: &Turns<&Pipe>, abort: &AtomicBool, sink: &mut dyn Sink) -> Result<u64, (Stop, u64)> {
+    let _end = Ending::emptier(turns);
     let mut given = 0u64;
     let mut copy: Option<Vec<u8>> = None;
-    for (pipe, mut held) in full {
+    while let Some((pipe, mut held)) = turns.take_full() {
         while held > 0 {
             if abort.load(Ordering::Acquire) {
                 return Err((Stop::Aborted, given));
@@ -271,8 +281,7 @@ fn give(
             held -= n.min(held);
             given += n as u64;
         }
-        // The filler may have stopped; then the pipe is just closed.
-        let _ = empty.send(pipe);
+        turns.give_back(pipe);
     }
     Ok(given)
 }

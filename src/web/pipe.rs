@@ -14,8 +14,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Size of each buffer.
 pub const CHUNK_BYTES: usize = 256 * 1024;
-/// Buffers in flight; memory per transfer is `CHUNK_BYTES * DEPTH`.
-const DEPTH: usize = 3;
+/// Buffers in flight; memory per transfer is `CHUNK_BYTES * DEPTH`. Two
+/// (one filling, one emptying) upload multipart bodies as fast as three did
+/// once the multipart reader reads 256 KiB at a time (BENCHMARKS.md, issue 12).
+const DEPTH: usize = 2;
 
 /// Which side failed.
 #[derive(Debug)]

@@ -146,7 +146,8 @@ fn raw_upload(
 ) -> Result<u64, (Failure, u64)> {
     let mut sent = 0;
     if upload.plain_socket().is_some() {
-        let mut buf = vec![0u8; body.buffered().min(multipart::BUFFER_BYTES)];
+        // At most the input buffer (a head and what came with it).
+        let mut buf = vec![0u8; body.buffered()];
         while body.buffered() > 0 {
             let n = body.read(&mut buf).map_err(|e| (Failure::Read(e), sent))?;
             upload

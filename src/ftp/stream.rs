@@ -28,6 +28,16 @@ impl Stream {
         }
     }
 
+    /// The socket, when the data on it is not encrypted (plain FTP): what a
+    /// zero-copy relay may read or write.
+    pub(super) fn plain(&self) -> Option<&TcpStream> {
+        match self {
+            Stream::Plain(s) => Some(s),
+            #[cfg(feature = "tls")]
+            Stream::Tls(_) => None,
+        }
+    }
+
     /// True under TLS.
     pub(super) fn is_encrypted(&self) -> bool {
         !matches!(self, Stream::Plain(_))

@@ -3,8 +3,10 @@
 //! `Download` is a `Read` over the data connection and `Upload` a `Write`.
 //! Each must be `finish`ed to learn whether the server confirmed the
 //! transfer; dropping one early aborts it (ABOR) and leaves the control
-//! connection in sync, or marks it unusable. The REST bookkeeping that
-//! positions a transfer lives here too.
+//! connection in sync, or marks it unusable. Over plain FTP both also lend
+//! their socket to a zero-copy relay (`read_raw`, `write_raw`), under the
+//! same stall watch and byte count. The REST bookkeeping that positions a
+//! transfer lives here too.
 
 use super::command::Command;
 use super::control::Control;
@@ -203,6 +205,32 @@ impl<'a> Download<'a> {
         self.received
     }
 
+    /// The data socket, when it is plain FTP (not FTPS): what
+    /// [`Download::read_raw`] lends out.
+    pub fn plain_socket(&self) -> Option<&TcpStream> {
+        self.data.as_ref().and_then(Stream::plain)
+    }
+
+    /// Lets `op` read from the data socket itself (one splice), under the
+    /// same watch as [`Read::read`]: `op` runs again after each stall of the
+    /// watch interval (it must fail with `WouldBlock` or `TimedOut` then), a
+    /// refusal on the control connection ends it, and so does the io
+    /// timeout. The bytes it returns are counted as received; 0 is the end
+    /// of the data. Fails with `Unsupported` under FTPS.
+    pub fn read_raw(
+        &mut self,
+        mut op: impl FnMut(&TcpStream) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let Some(socket) = self.data.as_ref().and_then(Stream::plain) else {
+            return Err(io::ErrorKind::Unsupported.into());
+        };
+        let n = watched(self.control, &mut self.early, self.io_timeout, || {
+            op(socket)
+        })?;
+        self.received += n as u64;
+        Ok(n)
+    }
+
     /// Checks the final reply (226/250) and the byte count. Call after reading
     /// to the end; an unread rest is an error ([`Error::ShortTransfer`]).
     pub fn finish(mut self) -> Result<u64> {
@@ -307,6 +335,29 @@ impl<'a> Upload<'a> {
     /// Bytes written so far.
     pub fn sent(&self) -> u64 {
         self.sent
+    }
+
+    /// The data socket, when it is plain FTP (not FTPS): what
+    /// [`Upload::write_raw`] lends out.
+    pub fn plain_socket(&self) -> Option<&TcpStream> {
+        self.data.as_ref().and_then(Stream::plain)
+    }
+
+    /// Lets `op` write to the data socket itself (one splice), under the same
+    /// watch as [`Write::write`]; the bytes it returns are counted as sent.
+    /// Fails with `Unsupported` under FTPS.
+    pub fn write_raw(
+        &mut self,
+        mut op: impl FnMut(&TcpStream) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let Some(socket) = self.data.as_ref().and_then(Stream::plain) else {
+            return Err(io::ErrorKind::Unsupported.into());
+        };
+        let n = watched(self.control, &mut self.early, self.io_timeout, || {
+            op(socket)
+        })?;
+        self.sent += n as u64;
+        Ok(n)
     }
 
     /// Closes the data connection and waits for the server's 226/250, which

@@ -3,12 +3,15 @@
 //! Reads a request body as its head framed it: exactly `Content-Length`
 //! bytes, or chunks (RFC 9112 §7.1) with bounded size lines and trailers,
 //! strict CRLF and no size overflow. Sends `100 Continue` before the first
-//! read when the client waits for it.
+//! read when the client waits for it. Over plain TCP, the rest of a
+//! `Content-Length` body can also be taken straight from the socket by the
+//! caller (`read_raw`, for splice(2)), still counted here.
 
 use super::head::Framing;
 use super::limits::{MAX_CHUNK_LINE, MAX_HEADER_LINE, MAX_TRAILERS};
 use super::wire::{invalid, Wire};
 use std::io::{self, Read};
+use std::net::TcpStream;
 use std::time::Instant;
 
 /// Where a body reader stands.
@@ -80,6 +83,87 @@ impl Body<'_> {
                 return Err(BodyError::TooLarge);
             }
             out.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    /// The same body, borrowed again (for a reader that hands it on).
+    pub fn reborrow(&mut self) -> Body<'_> {
+        Body {
+            wire: self.wire,
+            state: self.state,
+            continue_owed: self.continue_owed,
+        }
+    }
+
+    /// Bytes of a `Content-Length` body already read into the input buffer
+    /// (they came with the head): read them with [`Read::read`] before any
+    /// [`Body::read_raw`]. 0 for a chunked body, which is only ever decoded.
+    pub fn buffered(&self) -> usize {
+        match *self.state {
+            State::Length(left) => {
+                let held = self.wire.buffered().len();
+                usize::try_from(left).map_or(held, |left| held.min(left))
+            }
+            _ => 0,
+        }
+    }
+
+    /// The socket a zero-copy reader may take the rest of the body from:
+    /// plain TCP (not TLS), a `Content-Length` body not yet read to its end,
+    /// and none of it in the input buffer. `None` otherwise (chunked bodies
+    /// must be decoded; buffered bytes must be read first).
+    pub fn plain_socket(&self) -> Option<&TcpStream> {
+        match *self.state {
+            State::Length(_) if self.wire.buffered().is_empty() => self.wire.plain_socket(),
+            _ => None,
+        }
+    }
+
+    /// Lets `op` take up to `max` bytes of the body straight from the socket
+    /// (one splice), and counts them: `op` gets the socket and how many bytes
+    /// it may take, never past the body's end. Like [`Read::read`], it sends
+    /// an owed `100 Continue` first, returns 0 at the end of the body, fails
+    /// when the body was cut short (`op` read 0 bytes) or stalled past the
+    /// socket's timeout, and leaves the body broken after any failure.
+    /// Fails with `Unsupported` when [`Body::plain_socket`] is `None`.
+    pub fn read_raw(
+        &mut self,
+        max: usize,
+        op: impl FnOnce(&TcpStream, usize) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let left = match *self.state {
+            State::Done => return Ok(0),
+            State::Length(left) if max > 0 => left,
+            State::Length(_) => return Ok(0),
+            _ => return Err(io::ErrorKind::Unsupported.into()),
+        };
+        if self.plain_socket().is_none() {
+            return Err(io::ErrorKind::Unsupported.into());
+        }
+        if *self.continue_owed {
+            *self.continue_owed = false;
+            self.wire.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+            self.wire.flush()?;
+        }
+        let want = usize::try_from(left).map_or(max, |left| left.min(max));
+        let result = match self.wire.plain_socket() {
+            Some(socket) => op(socket, want),
+            None => Err(io::ErrorKind::Unsupported.into()),
+        };
+        *self.state = match result {
+            Ok(n) if n > 0 && n <= want => match left - n as u64 {
+                0 => State::Done,
+                rest => State::Length(rest),
+            },
+            _ => State::Broken,
+        };
+        match result {
+            Ok(0) => Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the request body was cut short",
+            )),
+            Ok(n) if n > want => Err(io::Error::other("read past the end of the body")),
+            other => other,
         }
     }
 

@@ -12,7 +12,7 @@ use super::limits::MAX_DRAIN;
 use super::response::{head_bytes, Connection, Length, Response};
 use super::wire::Wire;
 use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 
 /// Where the response stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,6 +257,50 @@ impl BodyWriter<'_> {
         self.wire.flush()?;
         *self.ex_out = Out::Done;
         Ok(())
+    }
+
+    /// The socket a zero-copy writer may put the body on: plain TCP (not
+    /// TLS) and a body of known length. `None` for chunked bodies (they need
+    /// their framing), HEAD and TLS.
+    pub fn plain_socket(&self) -> Option<&TcpStream> {
+        match self.mode {
+            Mode::Length(_) => self.wire.plain_socket(),
+            _ => None,
+        }
+    }
+
+    /// Lets `op` write up to `max` bytes of body straight to the socket (one
+    /// splice), and counts what it wrote. `max` past the bytes still owed is
+    /// refused, as [`Write::write_all`] refuses more body than the length;
+    /// so is a socket that is not [`BodyWriter::plain_socket`]. A failed
+    /// write leaves the body short: it never ends cleanly then.
+    pub fn write_raw(
+        &mut self,
+        max: usize,
+        op: impl FnOnce(&TcpStream, usize) -> io::Result<usize>,
+    ) -> io::Result<usize> {
+        let Mode::Length(left) = self.mode else {
+            return Err(io::ErrorKind::Unsupported.into());
+        };
+        if max as u64 > left {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "more body than Content-Length",
+            ));
+        }
+        if max == 0 {
+            return Ok(0);
+        }
+        let Some(socket) = self.wire.plain_socket() else {
+            return Err(io::ErrorKind::Unsupported.into());
+        };
+        let n = op(socket, max)?;
+        if n == 0 || n > max {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        self.mode = Mode::Length(left - n as u64);
+        *self.sent += n as u64;
+        Ok(n)
     }
 
     /// Bytes of body still owed (`None` without a length).

@@ -12,6 +12,8 @@ mod conn;
 mod exchange;
 mod head;
 mod limits;
+#[cfg(test)]
+mod raw_tests;
 mod response;
 #[cfg(feature = "tls")]
 pub mod selfsigned;
@@ -22,7 +24,7 @@ pub(crate) mod testing;
 mod tls;
 mod wire;
 
-pub use body::{parse_chunk_size, BodyError};
+pub use body::{parse_chunk_size, Body, BodyError};
 pub use exchange::{BodyWriter, Exchange};
 pub use head::{Framing, Head, HeadError, Method, Scanner};
 pub use limits::*;

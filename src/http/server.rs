@@ -260,7 +260,7 @@ fn wrap(shared: &Shared, stream: TcpStream, socket: TcpStream) -> Option<(Wire, 
         let tls_stream = tls.accept(stream, deadline)?;
         return Some((Wire::new(Box::new(tls_stream), Some(socket)), true));
     }
-    Some((Wire::new(Box::new(stream), Some(socket)), false))
+    Some((Wire::plain(stream, socket), false))
 }
 
 /// How the server is reached beyond plain HTTP.

@@ -1,9 +1,10 @@
 //! # Wire
 //!
-//! One connection's byte stream (plain TCP now, TLS later: anything that
-//! reads and writes) with its input buffer. Bytes read past a head stay in
-//! the buffer for the body or the next pipelined request; large body reads
-//! bypass the buffer.
+//! One connection's byte stream (plain TCP, or TLS: anything that reads and
+//! writes) with its input buffer. Bytes read past a head stay in the buffer
+//! for the body or the next pipelined request; large body reads bypass the
+//! buffer. A plain-TCP wire also lends out its socket, so a zero-copy relay
+//! can move body bytes with splice(2) (see `Body::read_raw`).
 
 use super::limits::INPUT_BUFFER;
 use std::io::{self, Read, Write};
@@ -19,6 +20,8 @@ pub struct Wire {
     pub(super) io: Box<dyn Transport>,
     /// `None` for an in-memory wire (tests, fuzzing): no timeouts then.
     socket: Option<TcpStream>,
+    /// `io` is `socket` itself (no TLS in between).
+    plain: bool,
     /// The longest any one read may stall (`io_timeout`), deadlines or not.
     stall: Option<Duration>,
     buf: Vec<u8>,
@@ -31,11 +34,26 @@ impl Wire {
         Wire {
             io,
             socket,
+            plain: false,
             stall: None,
             buf: Vec::new(),
             start: 0,
             end: 0,
         }
+    }
+
+    /// A wire over plain TCP: `stream` itself, `socket` a clone of it.
+    pub fn plain(stream: TcpStream, socket: TcpStream) -> Wire {
+        Wire {
+            plain: true,
+            ..Wire::new(Box::new(stream), Some(socket))
+        }
+    }
+
+    /// The socket, when the bytes on it are the HTTP bytes themselves
+    /// (plain TCP, not TLS): what a zero-copy relay may read or write.
+    pub fn plain_socket(&self) -> Option<&TcpStream> {
+        self.socket.as_ref().filter(|_| self.plain)
     }
 
     /// Bytes received and not yet consumed.

@@ -23,20 +23,24 @@ mod paths;
 mod pins;
 mod pipe;
 mod probe;
+mod relay;
 mod replace;
 mod response;
 mod routes;
 mod session;
 pub mod shutdown;
 mod sorting;
+mod splice;
 mod throttle;
 mod tree;
+mod turns;
 mod views;
 mod zip;
 
 use crate::config::Config;
 use crate::http::{self, Exchange};
 use crate::{log_error, log_info};
+pub use relay::Relayed;
 use session::Store;
 use shutdown::{Event, Shutdown};
 use std::io;
@@ -55,6 +59,8 @@ pub struct App {
     pub transfers: gate::Gate,
     /// Failed logins per client address.
     pub logins: throttle::Throttle,
+    /// Bytes relayed, spliced or copied.
+    pub relayed: relay::Counts,
 }
 
 impl App {
@@ -67,6 +73,7 @@ impl App {
             ),
             transfers: gate::Gate::new(config.workers),
             logins: throttle::Throttle::default(),
+            relayed: relay::Counts::default(),
             config,
             shutdown: Shutdown::default(),
         }
@@ -192,6 +199,11 @@ impl Reloader {
 }
 
 impl Running {
+    /// Bytes relayed so far by splice(2) and by buffered copies.
+    pub fn relayed(&self) -> relay::Relayed {
+        self.app.relayed.snapshot()
+    }
+
     /// A handle that reloads the HTTPS certificate.
     pub fn reloader(&self) -> Reloader {
         Reloader {

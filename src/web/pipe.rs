@@ -1,20 +1,23 @@
 //! # Pipe
 //!
 //! Copies a stream to another through a helper thread and a few fixed
-//! buffers, so reading the next chunk overlaps with writing the last one.
+//! buffers (handed over by `turns`), so reading the next chunk overlaps
+//! with writing the last one.
 //! A single-threaded relay alternates between its two sockets and leaves the
 //! machine idle half the time (BENCHMARKS.md: uploads ran at ~0.6 of curl).
 //! Both sides check an abort flag between chunks, so a stopping server can
 //! cut a transfer without touching its sockets (see `shutdown`).
 
+use super::turns::{Ending, Turns};
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::sync_channel;
 
 /// Size of each buffer.
 pub const CHUNK_BYTES: usize = 256 * 1024;
-/// Buffers in flight; memory per transfer is `CHUNK_BYTES * DEPTH`.
-const DEPTH: usize = 3;
+/// Buffers in flight; memory per transfer is `CHUNK_BYTES * DEPTH`. Two
+/// (one filling, one emptying) upload multipart bodies as fast as three did
+/// once the multipart reader reads 256 KiB at a time (BENCHMARKS.md, issue 12).
+const DEPTH: usize = 2;
 
 /// Which side failed.
 #[derive(Debug)]
@@ -25,24 +28,37 @@ pub enum Failure {
     Aborted,
 }
 
+/// The write half, as the helper thread calls it.
+type WriteFn<'a> = dyn FnMut(&[u8]) -> io::Result<()> + Send + 'a;
+
 /// Reads `reader` to its end on this thread and hands each chunk to `write`
 /// on a helper thread. Returns the bytes written, or which side failed first
 /// (with the bytes written until then). Once `abort` is set, no further
 /// chunk is read or written, and any failure is reported as `Aborted`.
-pub fn pipe<W>(reader: &mut dyn Read, write: W, abort: &AtomicBool) -> Result<u64, (Failure, u64)>
+pub fn pipe<W>(
+    reader: &mut dyn Read,
+    mut write: W,
+    abort: &AtomicBool,
+) -> Result<u64, (Failure, u64)>
 where
     W: FnMut(&[u8]) -> io::Result<()> + Send,
 {
-    let (full_tx, full_rx) = sync_channel::<(Vec<u8>, usize)>(DEPTH);
-    let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(DEPTH);
-    for _ in 0..DEPTH {
-        let _ = empty_tx.send(vec![0u8; CHUNK_BYTES]);
-    }
+    // One copy of the machinery for every caller (it is the same code).
+    copy(reader, &mut write, abort)
+}
+
+fn copy(
+    reader: &mut dyn Read,
+    write: &mut WriteFn<'_>,
+    abort: &AtomicBool,
+) -> Result<u64, (Failure, u64)> {
+    let buffers = (0..DEPTH).map(|_| vec![0u8; CHUNK_BYTES]).collect();
+    let turns = Turns::new(buffers);
     std::thread::scope(|scope| {
-        let writer = scope.spawn(move || {
-            let mut write = write;
+        let writer = scope.spawn(|| {
+            let _end = Ending::emptier(&turns);
             let mut written = 0u64;
-            for (buf, n) in full_rx {
+            while let Some((buf, n)) = turns.take_full() {
                 if abort.load(Ordering::Acquire) {
                     return Err((Failure::Aborted, written));
                 }
@@ -50,30 +66,27 @@ where
                     return Err((Failure::Write(e), written));
                 }
                 written += n as u64;
-                // The reader may have stopped; then the buffer is just dropped.
-                let _ = empty_tx.send(buf);
+                turns.give_back(buf);
             }
             Ok(written)
         });
-        let read_failure = loop {
-            if abort.load(Ordering::Acquire) {
-                break Some(Failure::Aborted);
-            }
-            // No empty buffer comes back when the writer has failed.
-            let Ok(mut buf) = empty_rx.recv() else {
-                break None;
-            };
-            match read_some(reader, &mut buf) {
-                Ok(0) => break None,
-                Ok(n) => {
-                    if full_tx.send((buf, n)).is_err() {
-                        break None;
-                    }
+        let read_failure = {
+            let _end = Ending::filler(&turns);
+            loop {
+                if abort.load(Ordering::Acquire) {
+                    break Some(Failure::Aborted);
                 }
-                Err(e) => break Some(Failure::Read(e)),
+                // No empty buffer comes back when the writer has failed.
+                let Some(mut buf) = turns.take_empty() else {
+                    break None;
+                };
+                match read_some(reader, &mut buf) {
+                    Ok(0) => break None,
+                    Ok(n) => turns.hand_on(buf, n),
+                    Err(e) => break Some(Failure::Read(e)),
+                }
             }
         };
-        drop(full_tx);
         let outcome = writer.join().unwrap_or_else(|_| {
             Err((
                 Failure::Write(io::Error::other("the writer thread panicked")),

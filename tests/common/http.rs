@@ -139,7 +139,8 @@ impl Http {
         resp
     }
 
-    fn keep_cookies(&mut self, resp: &Resp) {
+    /// Keeps the cookies a response sets (or expires).
+    pub fn keep_cookies(&mut self, resp: &Resp) {
         for (k, v) in &resp.headers {
             if !k.eq_ignore_ascii_case("Set-Cookie") {
                 continue;
@@ -189,8 +190,9 @@ pub fn multipart_body(parts: &[Part]) -> Vec<u8> {
     body
 }
 
-/// Reads one response from a connection (several in turn on a kept-alive one).
-pub fn read_response(r: &mut BufReader<TcpStream>, head_only: bool) -> Resp {
+/// Reads one response from a connection (several in turn on a kept-alive
+/// one), plain or TLS.
+pub fn read_response(r: &mut impl BufRead, head_only: bool) -> Resp {
     let mut line = String::new();
     r.read_line(&mut line).expect("status line");
     let status = line
@@ -234,7 +236,7 @@ pub fn read_response(r: &mut BufReader<TcpStream>, head_only: bool) -> Resp {
     resp
 }
 
-fn read_chunked(r: &mut BufReader<TcpStream>, body: &mut Vec<u8>) -> bool {
+fn read_chunked(r: &mut impl BufRead, body: &mut Vec<u8>) -> bool {
     loop {
         let mut size = String::new();
         if r.read_line(&mut size).unwrap_or(0) == 0 {

@@ -1,10 +1,11 @@
 //! # Download
 //!
 //! `GET /download/<path>` streams the file from the FTP data connection to
-//! the browser through a few fixed buffers. Content-Length comes from SIZE,
-//! so a transfer that fails midway can never look complete: with a length
-//! the body stops short; without one the chunked body never gets its last
-//! chunk (`http::BodyWriter` only ends cleanly when it was finished).
+//! the browser (`relay`: spliced by the kernel, or through a few fixed
+//! buffers). Content-Length comes from SIZE, so a transfer that fails midway
+//! can never look complete: with a length the body stops short; without one
+//! the chunked body never gets its last chunk (`http::BodyWriter` only ends
+//! cleanly when it was finished).
 
 use crate::ftp::{self, Client, Download};
 use crate::http::{BodyWriter, Exchange, Length};
@@ -13,8 +14,9 @@ use crate::web::context::Ctx;
 use crate::web::context::Reply;
 use crate::web::error::{Error, Result};
 use crate::web::paths;
-use crate::web::pipe::{pipe, Failure};
+use crate::web::pipe::Failure;
 use crate::web::probe;
+use crate::web::relay;
 use crate::web::response::{self, SECURITY_HEADERS};
 use crate::web::App;
 use std::io::{Read, Write};
@@ -199,12 +201,7 @@ fn stream(
     // a download that looks complete.
     let to_end = shape.len.is_none() || shape.start + limit == shape.total.unwrap_or(u64::MAX);
     let hold = u64::from(shape.len.is_some() && to_end && limit > 0);
-    let abort = app.shutdown.abort_flag();
-    let copied = pipe(
-        &mut (&mut download).take(limit - hold),
-        |chunk| body.write_all(chunk),
-        abort,
-    );
+    let copied = relay::download(app, &mut download, &mut body, limit - hold);
     let sent = match copied {
         Ok(sent) => sent,
         Err((Failure::Read(e), sent)) => {

@@ -19,14 +19,14 @@ use crate::web::context::{check_csrf, Ctx, Reply};
 use crate::web::error::{Error, Result};
 use crate::web::json::Object;
 use crate::web::paths;
-use crate::web::pipe::{pipe, Failure};
+use crate::web::pipe::Failure;
 use crate::web::probe::{self, Found};
+use crate::web::relay::{self, Source};
 use crate::web::replace;
 use crate::web::response::{self, Page};
 use crate::web::session::{hex, Claim, Lease, Refusal, Session};
 use crate::web::App;
 use ring::digest;
-use std::io::Write;
 use std::time::Duration;
 
 /// Prefix of a resumable upload's part (hidden on Unix servers).
@@ -329,14 +329,13 @@ fn send(
     claim: &Claim<'_>,
     up: &Upload,
     start: u64,
-    body: &mut dyn std::io::Read,
+    body: &mut dyn Source,
 ) -> Result<()> {
     if start < up.size {
         let _turn = app.transfer_turn()?;
         claim.writing();
         let mut upload = lease.stor_from(&up.part, start)?;
-        let abort = app.shutdown.abort_flag();
-        let copied = pipe(body, |chunk| upload.write_all(chunk), abort);
+        let copied = relay::into_upload(app, &mut upload, body);
         match copied {
             Ok(_) => {
                 upload.finish()?;

@@ -15,15 +15,14 @@ use crate::web::error::{Error, Result};
 use crate::web::json::Object;
 use crate::web::multipart::{self, Multipart};
 use crate::web::paths;
-use crate::web::pipe::{pipe, Failure};
 use crate::web::probe::{self, Found};
+use crate::web::relay::{self, Source};
 use crate::web::replace;
 use crate::web::response::{self, Page};
 use crate::web::session::Lease;
 use crate::web::session::{hex, Session};
 use crate::web::views::model::{Flash, FlashKind};
 use crate::web::App;
-use std::io::{Read, Write};
 
 /// Prefix of temporary upload names (hidden on Unix servers).
 pub const TEMP_PREFIX: &str = ".ftpgate-upload-";
@@ -195,7 +194,7 @@ fn store(
     dir: &[u8],
     name: &[u8],
     overwrite: bool,
-    part: &mut dyn Read,
+    part: &mut dyn Source,
 ) -> Result<Outcome> {
     let target = paths::join(dir, name);
     let exists = target_exists(lease, dir, name)?;
@@ -229,23 +228,10 @@ pub(super) fn target_exists(c: &mut ftp::Client, dir: &[u8], name: &[u8]) -> Res
     }
 }
 
-/// Copies the part into STOR and waits for the server's confirmation. A
-/// stopping server cuts the copy; the STOR is then aborted when `upload` drops.
-fn transfer(app: &App, client: &mut ftp::Client, temp: &[u8], part: &mut dyn Read) -> Result<()> {
-    let _turn = app.transfer_turn()?;
-    let mut upload = client.stor(temp)?;
-    let abort = app.shutdown.abort_flag();
-    match pipe(part, |chunk| upload.write_all(chunk), abort) {
-        Ok(_) => {}
-        Err((Failure::Read(e), _)) => return Err(Error::Upload(multipart::Error::from(e))),
-        Err((Failure::Write(e), _)) => return Err(Error::Ftp(ftp::Error::Io(e))),
-        Err((Failure::Aborted, _)) => {
-            app.shutdown.count_aborted();
-            return Err(Error::Stopping);
-        }
-    }
-    upload.finish()?;
-    Ok(())
+/// Copies the part into STOR and waits for the server's confirmation
+/// (`relay::upload`: spliced for a raw body on plain connections).
+fn transfer(app: &App, client: &mut ftp::Client, temp: &[u8], part: &mut dyn Source) -> Result<()> {
+    relay::upload(app, client, temp, part)
 }
 
 /// Deletes a temporary file, on a fresh connection if the old one broke.

@@ -3,6 +3,7 @@
 //! A web FTP client that runs as one small binary on a LAN device. The FTP client
 //! (`ftp`) knows nothing about HTTP; the web layer uses it through a small API.
 
+mod calendar;
 pub mod config;
 pub mod ftp;
 #[doc(hidden)]

@@ -139,7 +139,7 @@ fn bit_string(bytes: &[u8]) -> Vec<u8> {
 
 /// UTCTime before 2050, GeneralizedTime from then on (RFC 5280 §4.1.2.5).
 fn time(unix: i64) -> Vec<u8> {
-    let (y, mo, d) = civil_from_days(unix.div_euclid(86_400));
+    let (y, mo, d) = crate::calendar::civil_from_days(unix.div_euclid(86_400));
     let secs = unix.rem_euclid(86_400);
     let (h, mi, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     if (1950..2050).contains(&y) {
@@ -153,20 +153,6 @@ fn time(unix: i64) -> Vec<u8> {
             format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}Z").as_bytes(),
         )
     }
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 pub fn pem(label: &str, der: &[u8]) -> String {
@@ -229,8 +215,6 @@ mod tests {
 
     #[test]
     fn converts_days_to_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
         assert_eq!(time(0), tlv(0x17, b"700101000000Z"));
         assert_eq!(time(2_524_608_000), tlv(0x18, b"20500101000000Z"));
     }

@@ -292,27 +292,13 @@ fn dos_time(modified: Option<i64>) -> (u16, u16) {
         return (0, 0x21);
     };
     let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = crate::calendar::civil_from_days(days);
     if !(1980..=2107).contains(&y) {
         return (0, 0x21);
     }
     let time = ((secs / 3600) << 11) | (((secs % 3600) / 60) << 5) | ((secs % 60) / 2);
     let date = ((y - 1980) << 9) | (i64::from(m) << 5) | i64::from(d);
     (time as u16, date as u16)
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (proleptic Gregorian).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 fn put16(v: &mut Vec<u8>, x: u16) {
@@ -449,8 +435,5 @@ mod tests {
         assert_eq!(time, 12 << 11);
         assert_eq!(date, (45 << 9) | (12 << 5) | 1);
         assert_eq!(dos_time(Some(0)), (0, 0x21), "1970 is before DOS time");
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(-1), (1969, 12, 31));
-        assert_eq!(civil_from_days(19_783), (2024, 3, 1));
     }
 }

@@ -141,14 +141,6 @@ pub fn stream_headers(content_type: &str, gzip: bool) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `data` as one gzip member, in memory (the embedded assets, once each).
-pub fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut g = Gzip::new(Vec::with_capacity(data.len() / 3));
-    // Writing to a Vec cannot fail.
-    let _ = g.write_all(data);
-    g.finish().unwrap_or_default()
-}
-
 /// A streamed body as it leaves: buffered, gzipped or not.
 pub enum Encoder<W: Write> {
     Plain(BufWriter<W>),

@@ -12,7 +12,6 @@ use super::response;
 use super::session::COOKIE;
 use super::{assets, paths, App};
 use crate::http::{Exchange, Method};
-use std::sync::{Mutex, PoisonError};
 
 pub use super::fail::{internal_error_page, stopping_page};
 
@@ -127,26 +126,12 @@ fn healthz(_: &App, _: &mut Exchange<'_>, _: &Ctx) -> Result<Reply> {
 fn serve_asset(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let rest = &ctx.path["/assets/".len()..];
     let (version, name) = rest.split_once('/').ok_or(Error::NotFound)?;
-    let (bytes, content_type) = assets::get(version, name).ok_or(Error::NotFound)?;
-    let text = content_type.starts_with("text/") || content_type == "image/svg+xml";
-    let page = if text && response::accepts_gzip(ex.header("Accept-Encoding")) {
-        let page = response::asset(zipped_asset(name, &bytes), content_type);
+    let (gzipped, content_type) = assets::get(version, name).ok_or(Error::NotFound)?;
+    let page = if response::accepts_gzip(ex.header("Accept-Encoding")) {
+        let page = response::asset(gzipped.into_owned(), content_type);
         response::with(page, "Content-Encoding", "gzip")
     } else {
-        response::asset(bytes.into_owned(), content_type)
+        response::asset(assets::plain(&gzipped), content_type)
     };
     Ok(response::with(page, "Vary", "Accept-Encoding").into())
-}
-
-/// An embedded asset gzipped, compressed at its first request only (the
-/// handful of text assets: ~16 KiB kept in all).
-fn zipped_asset(name: &str, plain: &[u8]) -> Vec<u8> {
-    static ZIPPED: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(Vec::new());
-    let mut zipped = ZIPPED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, bytes)) = zipped.iter().find(|(n, _)| n == name) {
-        return bytes.clone();
-    }
-    let bytes = response::gzip(plain);
-    zipped.push((name.to_string(), bytes.clone()));
-    bytes
 }

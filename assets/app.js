@@ -12,6 +12,9 @@
 //   selectBaseName     the rename page selects the name without its extension
 //   enhanceSelection   the row checkboxes: a count, shift-click ranges, Ctrl/Cmd-A
 //   enableDragMove     drag rows onto a folder row or a breadcrumb to move them
+//   showBusy           a form marked data-busy says so on its button while it waits
+//   enhancePicker      Move/Copy selected open a dialog that browses folders
+//   enhanceKeyboard    / filters, arrows move through rows, F2 renames, Delete deletes
 //
 // To add one, write a small function and list it in ENHANCERS.
 (() => {
@@ -54,6 +57,14 @@
     return n + " " + word + (n === 1 ? "" : "s");
   }
 
+  /** "3 files and 2 folders", leaving out a kind there is none of. */
+  function contents(files, folders) {
+    const parts = [];
+    if (files || !folders) parts.push(count(files, "file"));
+    if (folders) parts.push(count(folders, "folder"));
+    return parts.join(" and ");
+  }
+
   /** A left click without modifier keys (others open new tabs and the like). */
   function plainClick(event) {
     return event.button === 0 && !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey);
@@ -91,7 +102,9 @@
 
   /** The error words of a failed JSON answer. */
   function errorText(answer) {
-    return answer.data.error || "The server answered " + answer.status + ".";
+    const words = answer.data.error || "The server answered " + answer.status + ".";
+    // What the FTP server said, as the pages without script show it.
+    return answer.data.server_said ? words + " The server said: " + answer.data.server_said : words;
   }
 
   // ------------------------------------------------------ flash and focus
@@ -251,7 +264,7 @@
     const overwrite = form.querySelector("input[name='overwrite']");
     const list = el("ul", { className: "upload-list" });
     const summary = el("p", { className: "upload-summary", hidden: true });
-    const region = el("div", { className: "uploads", "aria-live": "polite", "aria-label": "Uploads" }, [
+    const region = el("div", { className: "uploads", role: "region", "aria-live": "polite", "aria-label": "Uploads" }, [
       list,
       summary,
     ]);
@@ -430,7 +443,9 @@
         lost(up);
       } else {
         up.conflict = xhr.status === 409;
-        finished(up, "error", data.error || "The server answered " + xhr.status + ".");
+        // The server's 409 words are for curl (?overwrite=1); the row has buttons.
+        const words = up.conflict ? up.file.name + " already exists here." : errorText({ status: xhr.status, data: data });
+        finished(up, "error", words);
       }
     }
 
@@ -495,6 +510,13 @@
       showTotal();
       row.status.textContent = words[up.state];
       if (up.state === "done") progress(up, 1);
+      if (up.state === "skipped" || (up.state === "error" && up.conflict)) {
+        // Nothing of it was stored: the bar must not look finished.
+        row.bar.value = 0;
+        row.percent.textContent = "";
+        row.speed.textContent = "";
+        row.bytes.textContent = humanSize(up.file.size);
+      }
       const buttons = [];
       if (up.state === "queued" || up.state === "sending") {
         buttons.push(button("Cancel", "Cancel uploading " + up.file.name, () => cancel(up)));
@@ -994,7 +1016,7 @@
     if (recursive) {
       question =
         "Delete folder “" + name + "” and everything in it: " +
-        count(info.files, "file") + " and " + count(info.folders, "folder") + "?";
+        contents(info.files, info.folders) + "?";
     } else if (info.type === "dir") {
       question = "Delete the empty folder “" + name + "”?";
     }
@@ -1230,6 +1252,218 @@
     });
   }
 
+  // ---------------------------------------------------- move/copy picker
+
+  // "Move selected…" and "Copy selected…" open a dialog that browses the
+  // server's folders (the JSON listing) instead of the picker page, which
+  // stays the way without script, and the fallback for a name that is not
+  // UTF-8 (it cannot be typed back as a path here).
+  function enhancePicker() {
+    const bar = document.getElementById("selection");
+    if (!bar) return;
+    bar.querySelectorAll("button[formaction*='-selected/']").forEach((button) => {
+      const action = button.getAttribute("formaction");
+      const verb = action.includes("/move-selected/") ? "Move" : action.includes("/copy-selected/") ? "Copy" : null;
+      if (!verb) return;
+      button.addEventListener("click", (event) => {
+        const all = bar.querySelector("input[name='all']:checked") || document.querySelector("input[name='all'][form='selection']:checked");
+        const items = Array.from(document.querySelectorAll("input.select[form='selection']:checked")).map((b) => b.value);
+        if (!all && !items.length) return;
+        event.preventDefault();
+        openPicker(verb, action, items, Boolean(all));
+      });
+    });
+  }
+
+  /** The folder a /browse/ URL path shows, decoded; null when it is not UTF-8. */
+  function folderOf(href) {
+    try {
+      const path = decodeURIComponent(new URL(href, location.href).pathname.replace(/^\/browse/, ""));
+      return path.length > 1 ? path.replace(/\/$/, "") : "/";
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function openPicker(verb, action, items, all) {
+    const here = folderOf(location.pathname) || "/";
+    const where = el("p", { className: "picker-where" });
+    const list = el("ul", { className: "picker-list", "aria-label": "Folders" });
+    const typed = el("input", { type: "text", id: nextId("picker-to"), autocomplete: "off", spellcheck: false });
+    const label = el("label", { htmlFor: typed.id }, "Or type a folder (absolute, or relative to this one)");
+    let shown = null;
+    const go = async (folder) => {
+      list.replaceChildren(el("li", { className: "muted" }, "Loading…"));
+      const url = "/browse" + folder.split("/").map(encodeURIComponent).join("/").replace(/\/?$/, "/") + "?format=json";
+      const answer = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(async (r) => ({ ok: r.ok, status: r.status, data: await readJson(r) }))
+        .catch(() => ({ ok: false, status: 0, data: { error: "network error" } }));
+      if (!answer.ok) {
+        list.replaceChildren(el("li", { className: "dialog-error" }, errorText(answer)));
+        return;
+      }
+      shown = folder;
+      typed.value = folder;
+      where.textContent = verb + " to " + folder;
+      const rows = [];
+      if (folder !== "/") {
+        const up = folder.replace(/\/[^/]*$/, "") || "/";
+        rows.push(el("li", {}, pickButton("↑ Up to " + up, () => go(up))));
+      }
+      (answer.data.entries || [])
+        .filter((e) => e.type === "dir")
+        .forEach((e) => {
+          const target = folderOf(e.href);
+          if (target === null) return; // not UTF-8: the picker page handles it
+          rows.push(el("li", {}, pickButton(e.name, () => go(target))));
+        });
+      if (rows.length === 0 || (rows.length === 1 && folder !== "/")) rows.push(el("li", { className: "muted" }, "No folders in here."));
+      list.replaceChildren(...rows);
+    };
+    const count = all ? "every entry of this folder" : items.length === 1 ? "1 item" : items.length + " items";
+    openDialog({
+      className: "dialog-picker",
+      title: verb + " " + count + " from " + here,
+      body: [where, list, el("div", { className: "field" }, [label, typed])],
+      confirm: verb + " here",
+      onConfirm: async () => {
+        const to = typed.value.trim() || shown || here;
+        const fields = new URLSearchParams({ to });
+        if (all) fields.append("all", "1");
+        else items.forEach((item) => fields.append("item", item));
+        const answer = await post(action, fields);
+        if (answer.ok) {
+          reloadWith(answer.data.message);
+          return null;
+        }
+        return errorText(answer); // nothing changed: the server checks everything first
+      },
+    });
+    go(here);
+  }
+
+  function pickButton(text, onClick) {
+    const b = el("button", { type: "button", className: "picker-folder" }, text);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // --------------------------------------------------------------- keyboard
+
+  const FOCUS_KEY = "ftpgate-focus";
+
+  // Keys of a file manager: "/" to the filter, ↑/↓ (and Home/End) through
+  // the rows, Enter opens (the name is a link), F2 renames, Delete deletes
+  // (through the same dialogs as the row's links). After an action reloads
+  // the page, the focus comes back to that row, or to where it stood.
+  function enhanceKeyboard() {
+    const listing = document.querySelector("table.listing");
+    if (!listing) return;
+    restoreRowFocus();
+    const rows = () => Array.from(listing.querySelectorAll("tr.entry")).filter((tr) => tr.offsetParent !== null);
+    const nameLink = (tr) => tr && tr.querySelector("a.entry-name");
+    const typing = (t) =>
+      t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) ||
+        (t.tagName === "INPUT" && !/^(checkbox|radio|button|submit)$/.test(t.type)));
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (document.querySelector("dialog[open]") || typing(event.target)) return;
+      const current = event.target.closest && event.target.closest("tr.entry");
+      if (event.key === "/") {
+        const filter = document.getElementById("filter-q");
+        if (!filter) return;
+        event.preventDefault();
+        filter.focus();
+        filter.select();
+        return;
+      }
+      const all = rows();
+      if (!all.length) return;
+      const at = all.indexOf(current);
+      let to = null;
+      if (event.key === "ArrowDown") to = at < 0 ? 0 : Math.min(at + 1, all.length - 1);
+      else if (event.key === "ArrowUp") to = at < 0 ? all.length - 1 : Math.max(at - 1, 0);
+      else if (event.key === "Home" && at >= 0) to = 0;
+      else if (event.key === "End" && at >= 0) to = all.length - 1;
+      if (to !== null) {
+        const link = nameLink(all[to]) || all[to].querySelector("a, input");
+        if (!link) return;
+        event.preventDefault();
+        link.focus();
+        return;
+      }
+      if (!current) return;
+      const action = event.key === "F2" ? "a.action-rename" : event.key === "Delete" ? "a.action-delete" : null;
+      const link = action && current.querySelector(action);
+      if (!link) return;
+      event.preventDefault();
+      rememberRowFocus(current, all.indexOf(current));
+      link.click();
+    });
+    // A click on a row's action remembers the row too.
+    listing.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("a.action");
+      const tr = link && link.closest("tr.entry");
+      if (tr) rememberRowFocus(tr, rows().indexOf(tr));
+    });
+  }
+
+  function rememberRowFocus(tr, index) {
+    try {
+      sessionStorage.setItem(FOCUS_KEY, JSON.stringify({ page: location.pathname, name: tr.getAttribute("data-name"), index }));
+    } catch (err) {
+      // No storage (private mode): the focus simply starts at the top.
+    }
+  }
+
+  function restoreRowFocus() {
+    let saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null");
+      sessionStorage.removeItem(FOCUS_KEY);
+    } catch (err) {
+      return;
+    }
+    if (!saved || saved.page !== location.pathname) return;
+    const all = Array.from(document.querySelectorAll("table.listing tr.entry"));
+    // The same row (renamed rows keep their place only by index), else the
+    // one that took the place of a deleted row.
+    const tr = all.find((r) => r.getAttribute("data-name") === saved.name) ||
+      all[Math.min(saved.index, all.length - 1)];
+    const link = tr && tr.querySelector("a.entry-name");
+    if (link) link.focus();
+  }
+
+  // -------------------------------------------------------------- busy forms
+
+  // A login to a slow server can take seconds: the button says so and stays
+  // pressed, so a second click does not start a second login. Coming back
+  // to the page (the back button) shows it ready again.
+  function showBusy() {
+    document.querySelectorAll("form[data-busy]").forEach((form) => {
+      const submit = form.querySelector('button[type="submit"]');
+      if (!submit) return;
+      const ready = submit.textContent;
+      form.addEventListener("submit", (event) => {
+        if (submit.disabled) {
+          event.preventDefault();
+          return;
+        }
+        // Disabled after the submit is under way, so the form still sends.
+        setTimeout(() => {
+          submit.disabled = true;
+          submit.textContent = form.dataset.busy;
+          form.setAttribute("aria-busy", "true");
+        }, 0);
+      });
+      window.addEventListener("pageshow", () => {
+        submit.disabled = false;
+        submit.textContent = ready;
+        form.removeAttribute("aria-busy");
+      });
+    });
+  }
+
   const ENHANCERS = [
     enhanceFlash,
     showNotice,
@@ -1242,6 +1476,9 @@
     selectBaseName,
     enhanceSelection,
     enableDragMove,
+    showBusy,
+    enhancePicker,
+    enhanceKeyboard,
   ];
 
   function run() {

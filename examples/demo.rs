@@ -8,6 +8,7 @@
 mod unftp;
 
 use ftpgate::config::{self, Action, Prefill};
+use ftpgate::web::shutdown::Event;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -33,22 +34,42 @@ fn main() {
         // The demo is for this machine only unless asked otherwise.
         config.listen = SocketAddr::from(([127, 0, 0, 1], 8080));
     }
+    // Before serving: Ctrl-C then stops the demo as it stops ftpgate
+    // (logged, sessions logged out) and the sample tree is removed after.
+    let signals = match ftpgate::signals::listen() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("demo: cannot handle signals: {e}");
+            std::process::exit(1);
+        }
+    };
     let root = sample_tree().expect("create the sample files");
-    let server = unftp::start(root, USER, PASSWORD);
+    let server = unftp::start(root.clone(), USER, PASSWORD);
     let ftp_port = server.port;
     config.prefill = Some(Prefill {
         host: "127.0.0.1".into(),
         port: ftp_port,
         user: USER.into(),
+        password_hint: Some(PASSWORD.into()),
     });
     let https = config.tls.is_some();
+    let grace = config.shutdown_grace;
     let running = match ftpgate::web::start(config) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("demo: cannot listen: {e} (try --listen 127.0.0.1:8081)");
+            let _ = std::fs::remove_dir_all(&root);
+            eprintln!("demo: cannot listen: {e}");
+            eprintln!(
+                "  another port: cargo run --release --example demo -- --listen 127.0.0.1:8081"
+            );
             std::process::exit(1);
         }
     };
+    let stopper = running.stopper();
+    if let Err(e) = signals.forward(move |name| stopper.request(name)) {
+        eprintln!("demo: cannot handle signals: {e}");
+        std::process::exit(1);
+    }
     println!();
     let scheme = if https { "https" } else { "http" };
     println!("  ftpgate demo is running: {scheme}://{}/", running.addr);
@@ -56,7 +77,18 @@ fn main() {
     println!("  sample files: {}", server.root.display());
     println!("  stop with Ctrl-C");
     println!();
-    running.wait();
+    let code = match running.wait() {
+        Event::Requested(why) => {
+            running.shutdown(why, grace);
+            0
+        }
+        Event::ListenerFailed => 1,
+    };
+    match std::fs::remove_dir_all(&root) {
+        Ok(()) => eprintln!("demo: stopped; removed {}", root.display()),
+        Err(e) => eprintln!("demo: stopped; could not remove {}: {e}", root.display()),
+    }
+    std::process::exit(code);
 }
 
 /// A small tree: nested folders, a unicode name, a few MiB file.

@@ -980,7 +980,10 @@ fn a_session_cookie_with_re_cased_hex_is_not_a_session() {
     assert_ne!(upper, cookie, "the cookie has hex letters to re-case");
     let r = browse(&upper);
     assert_eq!(r.status_line, "HTTP/1.1 303 See Other");
-    assert_eq!(r.header("Location"), Some("/login?expired=1"));
+    assert_eq!(
+        r.header("Location"),
+        Some("/login?expired=1&next=%2Fbrowse%2F")
+    );
     // The real cookie still works: the re-cased one was simply not ours.
     assert_eq!(browse(&cookie).status_line, "HTTP/1.1 200 OK");
     raw::healthy(addr);
@@ -994,5 +997,8 @@ fn a_browse_path_that_decodes_without_a_session_redirects_to_the_login() {
         "HTTP/1.1 303 See Other",
         Then::KeepsOpen,
     );
-    assert_eq!(r.header("Location"), Some("/login?expired=1"));
+    assert_eq!(
+        r.header("Location"),
+        Some("/login?expired=1&next=%2Fbrowse%2Fok")
+    );
 }

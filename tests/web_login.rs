@@ -197,7 +197,7 @@ fn tampered_cookie_is_logged_out() {
     let r = http.get("/browse/");
     assert_eq!(
         (r.status, r.header("Location")),
-        (303, Some("/login?expired=1"))
+        (303, Some("/login?expired=1&next=%2Fbrowse%2F"))
     );
     let r = http.get_with("/browse/", &[("Accept", "application/json")]);
     assert_eq!(r.status, 401);
@@ -292,7 +292,10 @@ fn logging_in_again_ends_the_old_session() {
     stale.cookies.push(("ftpgate_session".into(), old));
     let r = stale.get("/browse/");
     assert_eq!(r.status, 303, "the old cookie still browses");
-    assert_eq!(r.header("Location"), Some("/login?expired=1"));
+    assert_eq!(
+        r.header("Location"),
+        Some("/login?expired=1&next=%2Fbrowse%2F")
+    );
     assert_eq!(http.get("/browse/").status, 200);
     srv.stop();
 }
@@ -367,5 +370,204 @@ fn the_session_says_whether_it_is_encrypted_and_require_refuses_a_plain_server()
         "{}",
         r.text()
     );
+    srv.stop();
+}
+
+/// The login form's CSRF token (the page may hold the logout form's too).
+fn login_csrf(http: &mut Http, path: &str) -> (String, String) {
+    let page = http.get(path).text();
+    let form = &page[page.find("action=\"/login\"").expect("login form")..];
+    (input_value(form, "csrf").expect("csrf"), page)
+}
+
+#[test]
+fn an_ended_session_returns_to_the_page_asked_for_and_nowhere_else() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    web::login(&mut http, t);
+    http.cookies = vec![("ftpgate_session".into(), "0".repeat(64))];
+    let r = http.get("/browse/some%20folder/?sort=size&q=a%26b");
+    assert_eq!(r.status, 303);
+    let to = r.header("Location").unwrap().to_string();
+    assert_eq!(
+        to,
+        "/login?expired=1&next=%2Fbrowse%2Fsome%2520folder%2F%3Fsort%3Dsize%26q%3Da%2526b"
+    );
+    let (csrf, page) = login_csrf(&mut http, &to);
+    let next = input_value(&page, "next").expect("next is carried by the form");
+    assert_eq!(next, "/browse/some%20folder/?sort=size&q=a%26b");
+    let login = |http: &mut Http, csrf: &str, next: &str| {
+        http.post_form(
+            "/login",
+            &[
+                ("csrf", csrf.as_bytes()),
+                ("host", t.host.as_bytes()),
+                ("port", t.port.to_string().as_bytes()),
+                ("user", t.user.as_bytes()),
+                ("password", t.password.as_bytes()),
+                ("next", next.as_bytes()),
+            ],
+        )
+    };
+    let r = login(&mut http, &csrf, &next);
+    assert_eq!((r.status, r.header("Location")), (303, Some(next.as_str())));
+    // Anything that is not a page of this ftpgate leads home instead.
+    for hostile in [
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+        "/login?x=1",
+        "/browse/\r\nSet-Cookie: x=1",
+        "browse/",
+    ] {
+        let (csrf, _) = login_csrf(&mut http, "/login");
+        let r = login(&mut http, &csrf, hostile);
+        let location = r.header("Location").unwrap_or("");
+        assert_eq!(r.status, 303, "{hostile:?}");
+        assert!(location.starts_with("/browse/"), "{hostile:?} → {location}");
+        assert!(
+            !location.contains("evil") && !location.contains('\r'),
+            "{location}"
+        );
+        let page = http.get(&format!(
+            "/login?next={}",
+            common::http::encode(hostile.as_bytes())
+        ));
+        assert!(input_value(&page.text(), "next").is_none(), "{hostile:?}");
+    }
+    srv.stop();
+}
+
+#[test]
+fn the_server_field_takes_host_port_and_ftp_urls() {
+    let t = &targets()[0];
+    let root = common::local_server().root.clone();
+    std::fs::create_dir_all(root.join("url start")).unwrap();
+    let local = common::local_server();
+    let (srv, mut http) = web::start();
+    // host:port wins over the Port field, which then shows it.
+    let r = web::login_as(
+        &mut http,
+        &format!("127.0.0.1:{}", local.port),
+        21,
+        common::USER,
+        common::PASSWORD,
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    // A URL gives the user and the folder to open.
+    let (csrf, _) = login_csrf(&mut http, "/login");
+    let url = format!(
+        "ftp://{}@127.0.0.1:{}/url%20start/",
+        common::USER,
+        local.port
+    );
+    let r = http.post_form(
+        "/login",
+        &[
+            ("csrf", csrf.as_bytes()),
+            ("host", url.as_bytes()),
+            ("port", b"21"),
+            ("user", b""),
+            ("password", common::PASSWORD.as_bytes()),
+        ],
+    );
+    assert_eq!(
+        (r.status, r.header("Location")),
+        (303, Some("/browse/url%20start/")),
+        "{}",
+        r.text()
+    );
+    // A password in the address is refused and never shown back.
+    let (csrf, _) = login_csrf(&mut http, "/login");
+    let r = http.post_form(
+        "/login",
+        &[
+            ("csrf", csrf.as_bytes()),
+            (
+                "host",
+                format!("ftp://ann:Hunter2secret@{}:{}", t.host, t.port).as_bytes(),
+            ),
+            ("port", b"21"),
+            ("user", b"ann"),
+            ("password", b""),
+        ],
+    );
+    assert_eq!(r.status, 401);
+    let page = r.text();
+    assert!(page.contains("Password field"), "{page}");
+    assert!(
+        !page.contains("Hunter2secret"),
+        "the form never shows it back: {page}"
+    );
+    assert_eq!(
+        input_value(&page, "host").as_deref(),
+        Some(format!("ftp://ann@{}:{}", t.host, t.port).as_str())
+    );
+    // Not FTP at all.
+    let (csrf, _) = login_csrf(&mut http, "/login");
+    let r = http.post_form(
+        "/login",
+        &[
+            ("csrf", csrf.as_bytes()),
+            ("host", b"http://nas/"),
+            ("port", b"21"),
+            ("user", b"ann"),
+            ("password", b"x"),
+        ],
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.text().contains("is not FTP"), "{}", r.text());
+    srv.stop();
+}
+
+#[test]
+fn a_second_login_from_this_browser_says_it_replaces_the_session() {
+    let t = &targets()[0];
+    let (srv, mut http) = web::start();
+    assert!(!http.get("/login").text().contains("login-replacing"));
+    web::login(&mut http, t);
+    let page = http.get("/login").text();
+    assert!(page.contains("id=\"login-replacing\""), "{page}");
+    assert!(
+        page.contains(&format!("{}@{}", t.user, t.host)),
+        "names the account"
+    );
+    assert!(page.contains("every tab"), "{page}");
+    srv.stop();
+}
+
+#[test]
+fn a_prefilled_server_wins_over_the_remembered_login_and_shows_its_password() {
+    let mut config = web::config();
+    config.prefill = Some(ftpgate::config::Prefill {
+        host: "127.0.0.1".into(),
+        port: 40_123,
+        user: "demo".into(),
+        password_hint: Some("demo-pass".into()),
+    });
+    let (srv, mut http) = web::start_with(config);
+    http.cookies.push((
+        "ftpgate_last".into(),
+        "h=old.example&p=2121&u=olduser".into(),
+    ));
+    let page = http.get("/login").text();
+    assert_eq!(input_value(&page, "host").as_deref(), Some("127.0.0.1"));
+    assert_eq!(input_value(&page, "port").as_deref(), Some("40123"));
+    assert_eq!(input_value(&page, "user").as_deref(), Some("demo"));
+    assert!(page.contains("<code>demo-pass</code>"), "{page}");
+    assert!(
+        input_value(&page, "password").is_none(),
+        "still never a value"
+    );
+    srv.stop();
+    // Without a prefill the remembered login fills the form, as before.
+    let (srv, mut http) = web::start();
+    http.cookies.push((
+        "ftpgate_last".into(),
+        "h=old.example&p=2121&u=olduser".into(),
+    ));
+    let page = http.get("/login").text();
+    assert_eq!(input_value(&page, "host").as_deref(), Some("old.example"));
+    assert!(!page.contains("login-demo"));
     srv.stop();
 }

@@ -441,7 +441,7 @@ fn routes_need_a_session_and_the_right_method() {
     let r = http.get("/rename/x");
     assert_eq!(
         (r.status, r.header("Location")),
-        (303, Some("/login?expired=1"))
+        (303, Some("/login?expired=1&next=%2Frename%2Fx"))
     );
     let r = post(&mut http, "mkdir", "/", &[("name", "x")], true);
     assert_eq!(r.status, 401);
@@ -539,7 +539,7 @@ fn refusals_by_the_server_are_403_and_a_partial_delete_says_what_is_left() {
         );
         assert_eq!(r.status, 403, "{}", r.text());
         let body = r.text();
-        assert!(body.contains("Deleted 1 file and 0 folders"), "{body}");
+        assert!(body.contains("Deleted 1 file from"), "{body}");
         assert!(
             body.contains(&format!("{dir}/locked/stuck.txt: not allowed")),
             "{body}"
@@ -672,6 +672,27 @@ fn deleting_a_tree_with_a_link_to_a_folder_never_touches_the_target() {
         assert!(std::fs::symlink_metadata(base.join("alias")).is_err());
         assert!(base.join("victim/keep.txt").exists(), "{}", t.name);
         c.quit();
+        srv.stop();
+    }
+}
+
+#[test]
+fn a_scripts_error_carries_what_the_ftp_server_said() {
+    for t in targets() {
+        let (srv, mut http) = web::start();
+        let (csrf, _c, dir) = setup(&mut http, &t, "server-said");
+        // MKD in a folder that is not there: the server's refusal, as JSON.
+        let r = post(
+            &mut http,
+            "mkdir",
+            &format!("{dir}/no-such-folder/deeper/"),
+            &[("csrf", &csrf), ("name", "x")],
+            true,
+        );
+        let body = r.text();
+        assert!(r.status >= 400, "{}: {body}", t.name);
+        assert!(body.contains("\"server_said\":\"5"), "{}: {body}", t.name);
+        assert!(!body.contains(" failed: "), "{}: {body}", t.name);
         srv.stop();
     }
 }

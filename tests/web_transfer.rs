@@ -87,7 +87,25 @@ fn multi_file_upload_conflict_and_overwrite() {
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
         let r = upload(&mut http, &dir, &csrf, &[("a.txt", b"second a")], false);
         assert_eq!(r.status, 409, "{}", t.name);
-        assert!(r.text().contains("already exists"), "{}", r.text());
+        assert!(
+            r.text().contains("a.txt already exists here"),
+            "{}",
+            r.text()
+        );
+        // Two names: "exist", not "exists".
+        let r = upload(
+            &mut http,
+            &dir,
+            &csrf,
+            &[("a.txt", b"x"), ("b.txt", b"y")],
+            false,
+        );
+        assert_eq!(r.status, 409, "{}", t.name);
+        assert!(
+            r.text().contains("a.txt, b.txt already exist here"),
+            "{}",
+            r.text()
+        );
         assert_eq!(
             download(&mut http, &format!("{dir}/a.txt")).body,
             b"first a",

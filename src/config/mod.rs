@@ -85,6 +85,9 @@ pub struct Prefill {
     pub host: String,
     pub port: u16,
     pub user: String,
+    /// Shown on the login page (the demo's well-known password; a real
+    /// server's password is never configured here).
+    pub password_hint: Option<String>,
 }
 
 impl Default for Config {

@@ -215,6 +215,19 @@ impl fmt::Display for Error {
                 ftp::Error::Reply { reply, .. } if matches!(reply.code, 552 | 452) => {
                     write!(f, "The FTP server has no space left for this file.")
                 }
+                // The other refusals read alike, whatever the command: the
+                // server's own words follow on the page (and in JSON as
+                // `server_said`), never a bare "STOR failed: 553 …".
+                ftp::Error::Reply { reply, .. } if reply.code == 553 => write!(
+                    f,
+                    "The FTP server refused this name (it may not allow some of its \
+                     characters here, or this folder takes no new files)."
+                ),
+                ftp::Error::Reply { reply, .. } if (400..500).contains(&reply.code) => write!(
+                    f,
+                    "The FTP server could not do this just now; try again in a moment."
+                ),
+                ftp::Error::Reply { .. } => write!(f, "The FTP server refused this."),
                 _ => write!(f, "{}", capitalize(&e.to_string())),
             },
 
@@ -292,6 +305,25 @@ mod tests {
             Some("550 gone")
         );
         assert!(reply(550, "gone").to_string().contains("No such file"));
+    }
+
+    #[test]
+    fn refusals_read_alike_whatever_the_command() {
+        // Once "X failed: 553 Could not create file." on uploads only.
+        for (code, text, words) in [
+            (553, "Could not create file.", "refused this name"),
+            (451, "Local error", "try again in a moment"),
+            (500, "Unknown command", "The FTP server refused this."),
+        ] {
+            let e = reply(code, text);
+            let shown = e.to_string();
+            assert!(shown.contains(words), "{code}: {shown}");
+            assert!(
+                !shown.contains("failed") && !shown.contains(text),
+                "{shown}"
+            );
+            assert_eq!(e.server_said(), Some(format!("{code} {text}")));
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn error_reply(ctx: &Ctx, back: Back, err: Error) -> Reply {
     let page = if ctx.json {
         json_error(&err)
     } else if matches!(err, Error::NotLoggedIn) && ctx.method == Method::Get {
-        return response::redirect("/login?expired=1").into();
+        return response::redirect(&expired_url(ctx)).into();
     } else {
         let back_href = match (&ctx.session, status) {
             (None, _) | (_, 401) => "/login".to_string(),
@@ -52,8 +52,30 @@ pub fn error_reply(ctx: &Ctx, back: Back, err: Error) -> Reply {
     extra_headers(page, &err).into()
 }
 
+/// The login page for an ended session, remembering the page asked for
+/// (`login::next_page` checks it again when it comes back).
+fn expired_url(ctx: &Ctx) -> String {
+    if ctx.path == "/" {
+        return "/login?expired=1".into();
+    }
+    let mut next = ctx.path.clone();
+    for (i, (k, v)) in ctx.query.iter().enumerate() {
+        next.push(if i == 0 { '?' } else { '&' });
+        next.push_str(&paths::encode_component(k.as_bytes()));
+        next.push('=');
+        next.push_str(&paths::encode_component(v));
+    }
+    format!(
+        "/login?expired=1&next={}",
+        paths::encode_component(next.as_bytes())
+    )
+}
+
 fn json_error(err: &Error) -> Page {
     let mut body = Object::new().str("error", &err.to_string());
+    if let Some(said) = err.server_said() {
+        body = body.str("server_said", &said);
+    }
     if !err.details().is_empty() {
         body = body.strs("details", err.details().iter().map(String::as_str));
     }

@@ -86,6 +86,16 @@ pub fn count(n: usize, what: &str) -> String {
     }
 }
 
+/// "3 files and 2 folders", leaving out a kind there is none of ("1 file",
+/// "2 folders"; "0 files" when there is nothing at all).
+pub fn contents(files: usize, folders: usize) -> String {
+    match (files, folders) {
+        (_, 0) => count(files, "file"),
+        (0, _) => count(folders, "folder"),
+        _ => format!("{} and {}", count(files, "file"), count(folders, "folder")),
+    }
+}
+
 /// "just now", "3 minutes ago", "yesterday", "12 days ago"; older (and
 /// future: a server clock ahead of ours) times as the date, "2025-03-14".
 /// `now` is a parameter so tests fix the clock.
@@ -143,6 +153,10 @@ mod tests {
         assert_eq!(count(1, "request"), "1 request");
         assert_eq!(count(0, "transfer"), "0 transfers");
         assert_eq!(count(2, "FTP session"), "2 FTP sessions");
+        assert_eq!(contents(3, 0), "3 files");
+        assert_eq!(contents(0, 1), "1 folder");
+        assert_eq!(contents(1, 2), "1 file and 2 folders");
+        assert_eq!(contents(0, 0), "0 files");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! details here: handlers use `crate::ftp` through the pool. Stopping
 //! gracefully is in `shutdown`.
 
+mod address;
 mod assets;
 mod context;
 mod crc32;

@@ -431,10 +431,13 @@ describe('ftpgate file management in headless Chromium', { skip: skipReason, tim
       }
     });
 
-    step('12. after logging out the form remembers host, port and user, not the password', async () => {
+    step('12. after logging out the demo server is prefilled again, never the password', async () => {
       await clickAndLoad(page, page.getByRole('button', { name: 'Log out' }));
       assert.equal(new URL(page.url()).pathname, '/login');
-      assert.equal(await page.locator('#login-host').inputValue(), 'localhost', 'not the demo prefill');
+      // The demo's values win over the remembered "localhost" login: a
+      // restarted demo has a new FTP port, which an old cookie would hide
+      // (without a prefill the cookie fills the form: tests/web_login.rs).
+      assert.equal(await page.locator('#login-host').inputValue(), suite.app.ftpHost, 'the demo prefill');
       assert.equal(await page.locator('#login-port').inputValue(), suite.app.ftpPort);
       assert.equal(await page.locator('#login-user').inputValue(), suite.app.user);
       assert.equal(await page.locator('#login-password').inputValue(), '');
@@ -531,7 +534,7 @@ describe('ftpgate file management in headless Chromium', { skip: skipReason, tim
       await clickAndLoad(page, page.getByRole('link', { name: 'Up', exact: true }));
       await clickAndLoad(page, row(page, 'plain').getByRole('link', { name: 'Delete plain' }));
       assert.equal((await page.locator('h1').textContent()).trim(), 'Delete this folder and everything in it?');
-      assert.match(await page.locator('main').textContent(), /It holds 1 file and 0 folders\./);
+      assert.match(await page.locator('main').textContent(), /It holds 1 file\./);
       await clickAndLoad(page, page.getByRole('button', { name: 'Delete everything' }));
       assert.equal(new URL(page.url()).pathname, '/browse/');
       assert.match(await flashText(page), /^Deleted folder “plain” and everything in it/);

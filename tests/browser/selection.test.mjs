@@ -127,17 +127,26 @@ for (const js of [true, false]) {
       assert.ok(!existsSync(join(base, 'old')));
     });
 
-    step('4b. "Move selected…" picks a folder by browsing to it, then moves', async () => {
+    step('4b. "Move selected…" picks a folder by browsing to it (a dialog with script), then moves', async () => {
       const name = js ? 'bulk-js' : 'bulk-nojs';
       const base = suite.disk('uploads', name);
       mkdirSync(join(base, 'target'));
       await page.goto(`${suite.app.base}/browse/uploads/${name}/`);
       await row(page, 'keep.txt').getByRole('checkbox').check();
-      await clickAndLoad(page, page.getByRole('button', { name: 'Move selected…' }));
-      assert.equal((await page.locator('h1').textContent()).trim(), `Move 1 item from /uploads/${name}`);
-      await clickAndLoad(page, page.getByRole('link', { name: 'target/' }));
-      assert.equal(await page.getByLabel('Move to').inputValue(), `/uploads/${name}/target`);
-      await clickAndLoad(page, page.getByRole('button', { name: 'Move here' }));
+      if (js) {
+        // A dialog that browses folders; the page stays where it is.
+        await page.getByRole('button', { name: 'Move selected…' }).click();
+        const dialog = page.getByRole('dialog', { name: `Move 1 item from /uploads/${name}` });
+        await dialog.getByRole('button', { name: 'target', exact: true }).click();
+        await dialog.locator('.picker-where', { hasText: `Move to /uploads/${name}/target` }).waitFor();
+        await clickAndLoad(page, dialog.getByRole('button', { name: 'Move here' }));
+      } else {
+        await clickAndLoad(page, page.getByRole('button', { name: 'Move selected…' }));
+        assert.equal((await page.locator('h1').textContent()).trim(), `Move 1 item from /uploads/${name}`);
+        await clickAndLoad(page, page.getByRole('link', { name: 'target/' }));
+        assert.equal(await page.getByLabel('Move to').inputValue(), `/uploads/${name}/target`);
+        await clickAndLoad(page, page.getByRole('button', { name: 'Move here' }));
+      }
       assert.equal(await flashText(page), `Moved 1 item to /uploads/${name}/target`);
       assert.deepEqual(readdirSync(base), ['target']);
       assert.deepEqual(readdirSync(join(base, 'target')), ['keep.txt']);
@@ -148,11 +157,19 @@ for (const js of [true, false]) {
       const base = suite.disk('uploads', name);
       await page.goto(`${suite.app.base}/browse/uploads/${name}/target/`);
       await row(page, 'keep.txt').getByRole('checkbox').check();
-      await clickAndLoad(page, page.getByRole('button', { name: 'Copy selected…' }));
-      assert.equal((await page.locator('h1').textContent()).trim(), `Copy 1 item from /uploads/${name}/target`);
-      await clickAndLoad(page, page.getByRole('link', { name: 'One folder up' }));
-      await clickAndLoad(page, page.getByRole('button', { name: 'Copy here' }));
-      assert.equal(await flashText(page), `Copied 1 file and 0 folders to /uploads/${name}`);
+      if (js) {
+        await page.getByRole('button', { name: 'Copy selected…' }).click();
+        const dialog = page.getByRole('dialog', { name: `Copy 1 item from /uploads/${name}/target` });
+        await dialog.getByRole('button', { name: `↑ Up to /uploads/${name}` }).click();
+        await dialog.locator('.picker-where', { hasText: `Copy to /uploads/${name}` }).waitFor();
+        await clickAndLoad(page, dialog.getByRole('button', { name: 'Copy here' }));
+      } else {
+        await clickAndLoad(page, page.getByRole('button', { name: 'Copy selected…' }));
+        assert.equal((await page.locator('h1').textContent()).trim(), `Copy 1 item from /uploads/${name}/target`);
+        await clickAndLoad(page, page.getByRole('link', { name: 'One folder up' }));
+        await clickAndLoad(page, page.getByRole('button', { name: 'Copy here' }));
+      }
+      assert.equal(await flashText(page), `Copied 1 file to /uploads/${name}`);
       assert.equal(readFileSync(join(base, 'keep.txt'), 'utf8'), 'keep');
       assert.deepEqual(readdirSync(join(base, 'target')), ['keep.txt']);
       // Back to where the next step expects to be: only the folder left.
@@ -191,8 +208,16 @@ for (const js of [true, false]) {
         const rows = page.locator('.upload-row.upload-error');
         await page.getByRole('button', { name: 'Skip all 2 files that exist' }).first().waitFor();
         assert.equal(await rows.count(), 2);
+        // The rows say what happened, and no bar looks finished for a file not stored.
+        assert.equal(await page.getByRole('region', { name: 'Uploads' }).count(), 1);
+        for (const text of await rows.locator('.upload-status').allTextContents()) {
+          assert.match(text, /^(one|two)\.txt already exists here\.$/);
+        }
         await page.getByRole('button', { name: 'Skip all 2 files that exist' }).first().click();
         assert.equal(await page.locator('.upload-row.upload-skipped').count(), 2);
+        for (const value of await page.locator('.upload-row.upload-skipped progress').evaluateAll((bars) => bars.map((b) => b.value))) {
+          assert.equal(value, 0, 'a skipped file shows no progress');
+        }
         assert.equal(readFileSync(join(base, 'one.txt'), 'utf8'), 'old one');
 
         await page.locator('#upload-files').setInputFiles(files);

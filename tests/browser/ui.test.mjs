@@ -86,11 +86,32 @@ describe('ftpgate web UI in headless Chromium', { skip: skipReason, timeout: SUI
       // The first empty field gets the focus: the password.
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'login-password');
       await page.screenshot({ path: join(DOCS, 'login.png') });
+      // The demo says its password on the page.
+      assert.match(await page.locator('#login-demo').textContent(), new RegExp(suite.app.password));
       await page.locator('#login-password').fill(suite.app.password);
+      // A slow server: the login is held back until the button was seen busy.
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await page.route('**/login', async (route) => {
+        if (route.request().method() === 'POST') await held;
+        await route.continue();
+      });
+      // Clicked and read from inside the page: Playwright's own click and
+      // locators would wait for the navigation the route holds back.
+      await page.getByRole('button', { name: 'Connect' }).waitFor();
+      const seen = await page.evaluate(async () => {
+        const form = document.querySelector('form[action="/login"]');
+        const button = form.querySelector('button[type=submit]');
+        button.click();
+        while (form.getAttribute('aria-busy') !== 'true') await new Promise((r) => setTimeout(r, 20));
+        return { text: button.textContent, disabled: button.disabled };
+      });
+      assert.deepEqual(seen, { text: 'Connecting…', disabled: true }, 'a second click cannot start a second login');
       await Promise.all([
         page.waitForURL((u) => u.pathname.startsWith('/browse/')),
-        page.getByRole('button', { name: 'Connect' }).click(),
+        release(),
       ]);
+      await page.unroute('**/login');
     });
 
     step('2. the home listing shows a success banner and folders before files', async () => {
@@ -145,6 +166,15 @@ describe('ftpgate web UI in headless Chromium', { skip: skipReason, timeout: SUI
               () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
             );
             assert.ok(overflow <= 0, `the phone page scrolls sideways by ${overflow}px`);
+            // The phone keeps the Modified column, and its targets fit a finger.
+            const readme = p.locator('tr.entry.file', { hasText: 'README.txt' });
+            assert.ok(await readme.locator('td.modified time').isVisible(), 'the modified date shows on a phone');
+            for (const target of [readme.locator('a.action-rename'), readme.locator('a.action-delete')]) {
+              const box = await target.boundingBox();
+              assert.ok(box.width >= 44 && box.height >= 44, `a row action is ${box.width}×${box.height} px`);
+            }
+            const root = await p.locator('.crumbs a').first().boundingBox();
+            assert.ok(root.width >= 24 && root.height >= 24, `the breadcrumb root is ${root.width}×${root.height} px`);
           }
           if (options.colorScheme === 'dark') {
             const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -274,6 +304,9 @@ describe('ftpgate web UI in headless Chromium', { skip: skipReason, timeout: SUI
     step('2. the banner hides through its CSS-only close control', async () => {
       const banner = page.locator('.flash');
       assert.ok(await banner.isVisible());
+      // Assistive technology hears a button that dismisses, not a checkbox.
+      await page.getByRole('button', { name: 'Dismiss message' }).waitFor({ state: 'attached' });
+      assert.equal(await page.getByRole('checkbox', { name: 'Dismiss message' }).count(), 0);
       await page.locator('.flash-close').click();
       await banner.waitFor({ state: 'hidden' });
       assert.equal(await page.locator('.flash-wrap').count(), 1, 'no script: still in the page, only hidden');

@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,7 +19,21 @@ pub struct Ftpgate {
 impl Ftpgate {
     /// Starts the binary with `args` on `127.0.0.1:0`; waits until it listens.
     pub fn start(args: &[&str]) -> Ftpgate {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ftpgate"));
+        Ftpgate::start_program(Path::new(env!("CARGO_BIN_EXE_ftpgate")), args)
+    }
+
+    /// The same with the demo example.
+    pub fn start_demo(args: &[&str]) -> Ftpgate {
+        Ftpgate::start_program(&demo_path(), args)
+    }
+
+    /// The OS process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn start_program(program: &Path, args: &[&str]) -> Ftpgate {
+        let mut cmd = Command::new(program);
         for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("FTPGATE_")) {
             cmd.env_remove(name);
         }
@@ -118,4 +133,22 @@ impl Drop for Ftpgate {
             let _ = self.child.wait();
         }
     }
+}
+
+/// The demo example: a plain `cargo test` builds examples before it runs
+/// any test, beside the tests' own executables (`cargo test --test demo`
+/// alone does not: build it with `cargo build --example demo` first).
+pub fn demo_path() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test's path");
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let demo = profile.join("examples").join("demo");
+    assert!(
+        demo.is_file(),
+        "{} is missing: run `cargo test` (or `cargo build --example demo`)",
+        demo.display()
+    );
+    demo
 }

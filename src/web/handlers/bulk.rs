@@ -19,7 +19,7 @@ use crate::ftp::{Client, Entry};
 use crate::http::Exchange;
 use crate::web::context::{check_csrf, read_form, Ctx, Reply};
 use crate::web::error::{Error, Result};
-use crate::web::format::count;
+use crate::web::format::{self, count};
 use crate::web::handlers::manage;
 use crate::web::json::Object;
 use crate::web::paths::{self, field};
@@ -234,11 +234,7 @@ pub fn delete(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         let chosen = plan_all(c, &dir, &names)?;
         Ok(act(c, &chosen))
     })?;
-    let what = format!(
-        "{} and {}",
-        count(removed.files, "file"),
-        count(removed.folders, "folder")
-    );
+    let what = format::contents(removed.files, removed.folders);
     if !failed.is_empty() {
         return Err(Error::Incomplete {
             message: format!(

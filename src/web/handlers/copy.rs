@@ -15,7 +15,7 @@ use crate::ftp::Client;
 use crate::http::Exchange;
 use crate::web::context::{check_csrf, read_form, Ctx, Reply};
 use crate::web::error::{Error, Result};
-use crate::web::format::count;
+use crate::web::format::{self, count};
 use crate::web::handlers::manage;
 use crate::web::json::Object;
 use crate::web::paths::{self, field};
@@ -88,7 +88,7 @@ pub fn copy_items(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> 
             session.pool.revive(&mut dest)?;
         }
     }
-    let what = format!("{} and {}", count(files, "file"), count(folders, "folder"));
+    let what = format::contents(files, folders);
     if let Some(&(status, _)) = failed.first() {
         return Err(Error::Incomplete {
             message: format!(

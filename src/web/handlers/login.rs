@@ -4,11 +4,11 @@
 //! session yet), the FTP login behind it, and logout. Failures say in plain
 //! words what went wrong and keep what was typed, except the password.
 
-use crate::config::check_host;
 use crate::config::AllowList;
 use crate::ftp;
 use crate::ftp::TlsMode;
 use crate::http::Exchange;
+use crate::web::address;
 use crate::web::context::Reply;
 use crate::web::context::{check_csrf, cookie, read_form, Ctx};
 use crate::web::error::{Error, Result};
@@ -40,8 +40,12 @@ const MAX_PORT: usize = 5;
 /// `GET /login`.
 pub fn form(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     let mut form = prefilled(app);
-    if let Some(value) = cookie(req, LAST_COOKIE) {
-        remembered(&mut form, &value);
+    // A prefilled server (the demo's, on a new random port each run) is
+    // what this ftpgate is for: an older remembered login must not win.
+    if app.config.prefill.is_none() {
+        if let Some(value) = cookie(req, LAST_COOKIE) {
+            remembered(&mut form, &value);
+        }
     }
     let notice = if ctx.query.iter().any(|(k, _)| k == "expired") {
         Some("Your session ended; please log in again.")
@@ -50,6 +54,14 @@ pub fn form(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     } else {
         None
     };
+    form.next = ctx
+        .query
+        .iter()
+        .find(|(k, _)| k == "next")
+        .and_then(|(_, v)| next_page(v));
+    // Another tab of this browser may be logged in: a new login replaces
+    // that session for every tab, so say so before it happens.
+    form.replacing = ctx.session.as_ref().map(|s| s.account());
     form.csrf = app.sessions.login_token();
     let mut layout = ctx.layout("Log in");
     layout.flash = notice.map(|t| Flash {
@@ -68,6 +80,7 @@ fn prefilled(app: &App) -> LoginForm {
         form.host = p.host.clone();
         form.port = p.port.to_string();
         form.user = p.user.clone();
+        form.password_hint.clone_from(&p.password_hint);
     }
     if let Some((host, port)) = &app.config.locked_host {
         form.host = host.clone();
@@ -79,6 +92,26 @@ fn prefilled(app: &App) -> LoginForm {
         form.tls_locked = app.config.ftp_tls_locked;
     }
     form
+}
+
+/// Longest page to return to after logging in (`next`).
+const MAX_NEXT: usize = 2048;
+
+/// A page of this ftpgate to return to after logging in: a path (with its
+/// query) on this origin, never `//host` or a backslash trick that a browser
+/// would read as another site, never the login itself, never a control
+/// character that could split the `Location` header.
+pub fn next_page(raw: &[u8]) -> Option<String> {
+    let next = std::str::from_utf8(raw).ok()?;
+    let ok = next.len() <= MAX_NEXT
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.bytes().all(|b| b.is_ascii_graphic())
+        && next != "/"
+        && !next.starts_with("/login")
+        && !next.starts_with("/logout");
+    ok.then(|| next.to_string())
 }
 
 /// Fills host, port and user from the `ftpgate_last` cookie; a value that
@@ -144,7 +177,10 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     ) {
         return Err(Error::Csrf);
     }
+    let next = field(&form, "next").and_then(next_page);
     let mut shown = prefilled(app);
+    shown.next.clone_from(&next);
+    shown.replacing = ctx.session.as_ref().map(|s| s.account());
     if !shown.host_locked {
         shown.host = text("host");
         shown.port = text("port");
@@ -171,18 +207,45 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         shown.user.truncate(0);
         return fail(shown, why);
     }
-    let port = match shown.port.parse::<u16>() {
-        Ok(p) if p > 0 => p,
-        _ => return fail(shown, "The port must be a number from 1 to 65535.".into()),
+    let (host, port, start) = if shown.host_locked {
+        (shown.host.clone(), shown.port.parse::<u16>().ok(), None)
+    } else {
+        // `host:port` or a URL: its parts win over the other fields, which
+        // then show what is used.
+        let server = match address::parse(&shown.host) {
+            Ok(server) => server,
+            Err(e) => {
+                shown.host = address::without_password(&shown.host);
+                return fail(shown, format!("Check the server address: {e}."));
+            }
+        };
+        if let Some(user) = server.user {
+            shown.user = user;
+        }
+        if let Some(mode) = server.tls {
+            if shown.tls.is_empty() {
+                return fail(
+                    shown,
+                    "This ftpgate was built without TLS: use an ftp:// address.".into(),
+                );
+            }
+            if shown.tls_locked && TlsMode::from_word(&shown.tls) != Some(mode) {
+                return fail(shown, "This ftpgate's encryption is fixed by its administrator: use a plain address without ftps://.".into());
+            }
+            shown.tls = mode.word().to_string();
+        }
+        let port = match server.port {
+            Some(p) => {
+                shown.port = p.to_string();
+                Some(p)
+            }
+            None => shown.port.parse::<u16>().ok().filter(|p| *p > 0),
+        };
+        (server.host, port, server.path)
     };
-    let host = shown
-        .host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    if let Err(e) = check_host(&host) {
-        return fail(shown, format!("Check the server address: {e}."));
-    }
+    let Some(port) = port.filter(|p| *p > 0) else {
+        return fail(shown, "The port must be a number from 1 to 65535.".into());
+    };
     if let Some(allow) = &app.config.ftp_allow {
         if !allowed(allow, &host, port) {
             return fail(shown, format!("This ftpgate is not allowed to reach {host} port {port}; ask its administrator."));
@@ -264,7 +327,14 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         kind: FlashKind::Success,
         text: flash,
     });
-    let page = response::redirect(&paths::browse_url(&session.home));
+    // Where the person was going: the folder in a URL typed as the server,
+    // else the page that sent them here when their session ended, else home.
+    let to = match (start, next) {
+        (Some(folder), _) => paths::browse_url(&folder),
+        (None, Some(next)) => next,
+        (None, None) => paths::browse_url(&session.home),
+    };
+    let page = response::redirect(&to);
     let mut page = response::set_cookie(page, &format!("{COOKIE}={cookie_value}; {COOKIE_ATTRS}"));
     if let Some(last) = last {
         page = response::set_cookie(page, &last);
@@ -331,8 +401,8 @@ fn explain(e: &ftp::Error, creds: &Credentials, config: &ftp::Config) -> String 
 fn too_long(form: &LoginForm, password: &[u8]) -> Option<String> {
     let over =
         |what: &str, max: usize| Some(format!("The {what} is longer than {max} characters."));
-    if form.host.len() > 253 {
-        return over("server address", 253);
+    if form.host.len() > address::MAX_FIELD {
+        return over("server address", address::MAX_FIELD);
     }
     if form.port.len() > MAX_PORT {
         return Some("The port must be a number from 1 to 65535.".into());

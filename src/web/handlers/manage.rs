@@ -14,7 +14,7 @@ use crate::http::Exchange;
 use crate::web::context::Reply;
 use crate::web::context::{check_csrf, read_form, Ctx};
 use crate::web::error::{Error, Result};
-use crate::web::format::count;
+use crate::web::format::{self, count};
 use crate::web::json::Object;
 use crate::web::paths::{self, field};
 use crate::web::response::{self, Page};
@@ -210,7 +210,7 @@ pub fn delete(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         let plan = tree::plan(c, &path, Purpose::Delete)?;
         let report = tree::delete(c, &plan);
         let Count { files, folders, .. } = report.removed;
-        let what = format!("{} and {}", count(files, "file"), count(folders, "folder"));
+        let what = format::contents(files, folders);
         if let Some(first) = report.failed.first() {
             return Err(Error::Incomplete {
                 message: format!(

@@ -152,8 +152,9 @@ fn finish(
         ));
     }
     if !exists.is_empty() {
+        let verb = if exists.len() == 1 { "exists" } else { "exist" };
         let mut msg = format!(
-            "{} already exists here; tick \"Replace files that already exist\" to overwrite.",
+            "{} already {verb} here; tick \"Replace files that already exist\" to overwrite.",
             exists.join(", ")
         );
         if !stored.is_empty() {

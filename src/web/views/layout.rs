@@ -93,7 +93,10 @@ fn flash_banner(flash: &Flash) -> Markup {
     };
     html! {
         div.flash-wrap {
-            input #flash-dismiss .flash-dismiss .visually-hidden type="checkbox";
+            // A button to assistive technology: what it does, not the
+            // checkbox it is underneath (ARIA in HTML allows the role).
+            input #flash-dismiss .flash-dismiss .visually-hidden type="checkbox"
+                role="button" aria-label="Dismiss message";
             div class=(class) role=(role) {
                 p.flash-text { (flash.text) }
                 label.flash-close for="flash-dismiss" title="Dismiss" {

@@ -67,6 +67,9 @@ mod tests {
             trust: None,
             csrf: "tok123".into(),
             error: None,
+            next: None,
+            replacing: None,
+            password_hint: None,
         }
     }
 
@@ -232,6 +235,13 @@ mod tests {
         let html = pages::confirm_delete(&logged_in(), &confirm(true)).into_string();
         assert!(html.contains("Delete this folder and everything in it?"));
         assert!(html.contains("It holds 12 files and 1 folder."));
+        // No "and 0 folders".
+        let only_files = DeleteConfirm {
+            folders: 0,
+            ..confirm(true)
+        };
+        let html = pages::confirm_delete(&logged_in(), &only_files).into_string();
+        assert!(html.contains("It holds 12 files."), "{html}");
         assert!(html.contains("method=\"post\" action=\"/delete/pub/old\""));
         assert!(html.contains("name=\"recursive\" value=\"1\""));
         assert!(html.contains("href=\"/browse/pub/\" autofocus>Cancel</a>"));
@@ -345,10 +355,16 @@ mod tests {
             port: evil("port"),
             user: evil("user"),
             error: Some(evil("error")),
+            next: Some(evil("next")),
+            replacing: Some(evil("account")),
+            password_hint: Some(evil("hint")),
             ..login_form()
         };
         let html = pages::login(&logged_out(), &form).into_string();
-        assert_escaped(&html, &["host", "port", "user", "error"]);
+        assert_escaped(
+            &html,
+            &["host", "port", "user", "error", "next", "account", "hint"],
+        );
         assert!(html.contains("role=\"alert\""));
     }
 
@@ -509,6 +525,13 @@ mod tests {
         assert!(html.contains("class=\"flash flash-error\" role=\"alert\""));
         assert!(html.contains("for=\"flash-dismiss\""));
         assert!(html.contains("id=\"flash-dismiss\""));
+        // Announced as what it does, not as a checkbox.
+        let input = &html[html.find("id=\"flash-dismiss\"").unwrap()..];
+        let input = &input[..input.find('>').unwrap()];
+        assert!(
+            input.contains("role=\"button\"") && input.contains("aria-label=\"Dismiss message\""),
+            "{input}"
+        );
         layout.flash = Some(Flash {
             kind: FlashKind::Success,
             text: "Uploaded.".into(),

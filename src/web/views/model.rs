@@ -52,6 +52,13 @@ pub struct LoginForm {
     pub csrf: String,
     /// Why the last attempt failed, in words a person understands.
     pub error: Option<String>,
+    /// The page to return to after logging in (a checked local path).
+    pub next: Option<String>,
+    /// The account this browser is logged in to already, which a new login
+    /// replaces (for every tab).
+    pub replacing: Option<String>,
+    /// A demo's password, shown beside the form.
+    pub password_hint: Option<String>,
 }
 
 /// One link in the breadcrumb trail.

@@ -9,7 +9,7 @@ use super::layout::page;
 use super::model::{
     DeleteConfirm, DeleteMany, EntryKind, ErrorPage, Layout, LoginForm, MovePicker, RenameForm,
 };
-use crate::web::format::count;
+use crate::web::format::{contents, count};
 use maud::{html, Markup};
 
 /// The port shown when the form carries none.
@@ -25,9 +25,22 @@ pub fn login(layout: &Layout, form: &LoginForm) -> Markup {
             @if let Some(error) = &form.error {
                 div #login-error .form-error role="alert" { p { (error) } }
             }
-            form.stack method="post" action="/login"
+            @if let Some(account) = &form.replacing {
+                div #login-replacing .notice role="status" {
+                    p { "This browser is connected as " strong { (account) } " already. "
+                        "Connecting again ends that session in every tab of this browser. "
+                        a href="/" { "Back to the files" } }
+                }
+            }
+            @if let Some(password) = &form.password_hint {
+                p #login-demo .hint { "Demo server: the password is " code { (password) } "." }
+            }
+            form.stack method="post" action="/login" data-busy="Connecting…"
                 aria-describedby=[form.error.as_ref().map(|_| "login-error")] {
                 input type="hidden" name="csrf" value=(form.csrf);
+                @if let Some(next) = &form.next {
+                    input type="hidden" name="next" value=(next);
+                }
                 (server_fields(form, focus))
                 div.field {
                     label for="login-user" { "User name" }
@@ -172,7 +185,7 @@ pub fn confirm_delete(layout: &Layout, c: &DeleteConfirm) -> Markup {
             p.confirm-name { strong { (c.name) } br; span.muted { (c.path) } }
             @if c.recursive {
                 p.warning {
-                    "It holds " (count(c.files, "file")) " and " (count(c.folders, "folder"))
+                    "It holds " (contents(c.files, c.folders))
                     ". All of them will be deleted from the FTP server; this cannot be undone."
                 }
             } @else if c.kind == EntryKind::Symlink {
@@ -209,8 +222,7 @@ pub fn confirm_delete_many(layout: &Layout, c: &DeleteMany) -> Markup {
                         strong { (item.name) }
                         @match item.kind {
                             EntryKind::Dir => {
-                                " — a folder holding " (count(item.files, "file")) " and "
-                                (count(item.folders, "folder"))
+                                " — a folder holding " (contents(item.files, item.folders))
                             }
                             EntryKind::Symlink => { " — a link (only the link goes)" }
                             _ => {}
@@ -219,7 +231,7 @@ pub fn confirm_delete_many(layout: &Layout, c: &DeleteMany) -> Markup {
                 }
             }
             p.warning {
-                (count(c.files, "file")) " and " (count(c.folders, "folder"))
+                (contents(c.files, c.folders))
                 " will be deleted from the FTP server, everything in the folders included; \
                  this cannot be undone."
             }

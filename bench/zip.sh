@@ -68,15 +68,25 @@ chown -R "$owner" "$root/eight" "$root/big"
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 timed() { curl -sS --fail -o "${OUT:-/dev/null}" -w '%{time_total}\n' "$@"; }
-zip_t=() one_t=()
+# ftpgate's CPU ticks (user + system, all threads).
+ticks() { awk '{print $14 + $15}' "/proc/$gate_pid/stat"; }
+hz=$(getconf CLK_TCK)
+zip_t=() one_t=() zip_c=() one_c=()
 for _ in $(seq "$ROUNDS"); do
+	c0=$(ticks)
 	zip_t+=("$(timed -b "$jar" "$base/zip/eight/")")
+	c1=$(ticks)
 	t0=$(date +%s.%N)
 	for i in 1 2 3 4 5 6 7 8; do timed -b "$jar" "$base/download/eight/f$i.bin" >/dev/null; done
 	one_t+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')")
+	c2=$(ticks)
+	zip_c+=("$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v m="$((8 * MIB))" 'BEGIN {print (b - a) / hz * 1024 / m}')")
+	one_c+=("$(awk -v a="$c1" -v b="$c2" -v hz="$hz" -v m="$((8 * MIB))" 'BEGIN {print (b - a) / hz * 1024 / m}')")
 done
 zt=$(printf '%s\n' "${zip_t[@]}" | median)
 ot=$(printf '%s\n' "${one_t[@]}" | median)
+zc=$(printf '%s\n' "${zip_c[@]}" | median)
+oc=$(printf '%s\n' "${one_c[@]}" | median)
 total=$((8 * MIB))
 
 echo 5 >"/proc/$gate_pid/clear_refs"
@@ -99,6 +109,7 @@ echo
 echo "| what | ZIP | one by one | ZIP / one by one (throughput) |"
 echo "|---|---|---|---|"
 awk -v z="$zt" -v o="$ot" -v m="$total" 'BEGIN {printf "| 8 files of '"$MIB"' MiB from vsftpd | %.0f MiB/s | %.0f MiB/s | %.2f |\n", m / z, m / o, o / z}'
+awk -v z="$zc" -v o="$oc" 'BEGIN {printf "| ftpgate CPU-s per GiB (user + system) | %.2f | %.2f | |\n", z, o}'
 echo
 awk -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" 'BEGIN {printf "A sparse 5 GiB file (ZIP64): %.1f s, %.0f MiB/s; ", s, 5120 / s}'
 echo "peak resident memory of the static musl ftpgate while zipping it: ${peak} KiB."

@@ -30,7 +30,7 @@ use std::io::{self, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A streamed body on its way out.
-type Out<'a> = Encoder<BodyWriter<'a>>;
+pub(super) type Out<'a> = Encoder<BodyWriter<'a>>;
 
 /// `GET /browse/<path>/`.
 pub fn page(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
@@ -100,7 +100,7 @@ pub fn page(_: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
 }
 
 /// Sends the head and the top of the page, and pushes them out.
-fn begin<'a>(ex: &'a mut Exchange<'_>, top: &str, gzip: bool) -> Option<Out<'a>> {
+pub(super) fn begin<'a>(ex: &'a mut Exchange<'_>, top: &str, gzip: bool) -> Option<Out<'a>> {
     let headers = response::stream_headers("text/html; charset=utf-8", gzip);
     let started = ex.stream(200, &headers, Length::Unknown).and_then(|body| {
         let mut out = Encoder::new(body, gzip);
@@ -114,7 +114,7 @@ fn begin<'a>(ex: &'a mut Exchange<'_>, top: &str, gzip: bool) -> Option<Out<'a>>
 }
 
 /// Writes the rest of the page and ends the body cleanly.
-fn end(mut out: Out<'_>, after: &str) -> io::Result<()> {
+pub(super) fn end(mut out: Out<'_>, after: &str) -> io::Result<()> {
     out.write_all(after.as_bytes())?;
     out.finish()?.finish()
 }
@@ -196,6 +196,7 @@ fn folder(dir: &[u8], view: &View, csrf: &str) -> Folder {
         upload_action: action("upload"),
         mkdir_action: action("mkdir"),
         zip_href: action("zip"),
+        search_href: action("search"),
         delete_selected_href: action("delete-selected"),
         move_selected_href: action("move-selected"),
         copy_selected_href: action("copy-selected"),
@@ -252,7 +253,7 @@ fn contents(dir: &[u8], total: usize, matched: usize, view: &View, w: &Window) -
     }
 }
 
-fn crumbs(dir: &[u8]) -> Vec<Crumb> {
+pub(super) fn crumbs(dir: &[u8]) -> Vec<Crumb> {
     let mut out = vec![Crumb {
         label: "/".into(),
         href: "/browse/".into(),

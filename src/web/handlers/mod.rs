@@ -12,4 +12,5 @@ pub mod download;
 pub mod login;
 pub mod manage;
 pub mod resume;
+pub mod search;
 pub mod upload;

@@ -6,14 +6,17 @@
 //! over the caps or with an entry it cannot classify safely; then an act
 //! (`delete`) works from the plan alone, so the plan's counts are exactly
 //! what it removes. Links are never entered: see `walk` for how a link that
-//! a server calls a folder is told apart.
+//! a server calls a folder is told apart. A search (`search`) walks the
+//! same way but streams what it finds and only skips what it cannot enter.
 
 mod act;
 mod plan;
+mod search;
 mod walk;
 
 pub use act::delete;
 pub use plan::{Class, Plan};
+pub use search::{search, Searched, Stop, MAX_RESULTS};
 pub use walk::{classify, plan};
 
 use super::error::Error;

@@ -150,7 +150,7 @@ fn unsafe_at(path: &[u8], what: &str, e: ftp::Error, purpose: Purpose) -> Error 
 
 /// A folder whose entries are being checked: its path, its `PWD` once
 /// known, and (for MLSD listings) its LIST, fetched once when needed.
-struct Folder<'a> {
+pub(super) struct Folder<'a> {
     path: &'a [u8],
     pwd: Option<Vec<u8>>,
     /// The entries this folder's LIST shows as links (fetched once, when
@@ -159,7 +159,7 @@ struct Folder<'a> {
 }
 
 impl<'a> Folder<'a> {
-    fn new(path: &'a [u8], pwd: Option<Vec<u8>>) -> Folder<'a> {
+    pub(super) fn new(path: &'a [u8], pwd: Option<Vec<u8>>) -> Folder<'a> {
         Folder {
             path,
             pwd,
@@ -169,7 +169,11 @@ impl<'a> Folder<'a> {
 
     /// Checks the entry `name`, listed as a folder. Returns its class and,
     /// for a folder, its `PWD`. Fails when the server refuses CWD or PWD.
-    fn check_dir(&mut self, c: &mut Client, name: &[u8]) -> ftp::Result<(Class, Option<Vec<u8>>)> {
+    pub(super) fn check_dir(
+        &mut self,
+        c: &mut Client,
+        name: &[u8],
+    ) -> ftp::Result<(Class, Option<Vec<u8>>)> {
         if c.features().mlsd {
             if let Some(target) = self.listed_as_link(c, name) {
                 return Ok((Class::Link { target }, None));

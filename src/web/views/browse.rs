@@ -8,7 +8,9 @@
 //! cut at a constant marker, which escaped text can never contain.
 
 use super::layout::page as layout_page;
-use super::model::{Contents, EntryView, Folder, Layout, ListingFailed};
+use super::model::{
+    Contents, EntryKind, EntryView, Folder, Layout, ListingFailed, SearchEnd, SearchHead, SearchHit,
+};
 use super::parts;
 use maud::{html, Markup, PreEscaped};
 
@@ -79,6 +81,66 @@ pub fn failed(f: &ListingFailed) -> Markup {
                 pre { code { (said) } }
             }
             p { "Reload the page to try again." }
+        }
+    }
+}
+
+/// A search's page around its results: where it searches and for what,
+/// a form to search again, then the results' place in a list that grows
+/// as matches are found (`search_hit`), then [`search_end`].
+pub fn search_page(layout: &Layout, s: &SearchHead) -> Frame {
+    let content = html! {
+        (parts::breadcrumbs(&s.crumbs))
+        h1.path { "Search in " (s.path) }
+        div.toolbar {
+            form.filter.inline method="get" role="search" {
+                label for="search-q" { "Names containing" }
+                input #search-q type="search" name="q" value=(s.q) required autocomplete="off"
+                    autocapitalize="off" spellcheck="false";
+                button.button type="submit" { "Search subfolders" }
+            }
+            a.button href=(s.folder_href) { "Back to the folder" }
+            a.json href=(s.json_href) type="application/json" { "JSON" }
+        }
+        section.search aria-labelledby="results-title" {
+            h2 #results-title .visually-hidden { "Results" }
+            (PreEscaped(SLOT))
+        }
+    };
+    Frame::cut(layout_page(layout, "page-search", content))
+}
+
+/// Opens the list the matches go in (closed by [`search_end`]).
+pub fn search_start() -> Markup {
+    html! { (PreEscaped("<ol class=\"search-results\">")) }
+}
+
+/// One match in the results.
+pub fn search_hit(h: &SearchHit) -> Markup {
+    let kind = match h.kind {
+        EntryKind::Dir => "folder",
+        EntryKind::Symlink => "link",
+        _ => "file",
+    };
+    html! {
+        li.search-hit data-kind=(kind) {
+            a.entry-name href=(h.href) download[h.kind == EntryKind::File] { (h.name) }
+            @if h.kind == EntryKind::Dir { "/" }
+            span.muted {
+                " in " a href=(h.folder_href) { (h.folder) }
+                @if let Some(size) = &h.size { " · " (size) }
+            }
+        }
+    }
+}
+
+/// After the results: how much was read, and why it stopped early.
+pub fn search_end(e: &SearchEnd) -> Markup {
+    html! {
+        (PreEscaped("</ol>"))
+        p.search-summary role="status" { (e.summary) }
+        @if let Some(why) = &e.stopped {
+            p.warning { (why) }
         }
     }
 }

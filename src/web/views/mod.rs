@@ -139,6 +139,7 @@ mod tests {
             csrf: "tok123".into(),
             upload_action: "/upload/pub/music/".into(),
             zip_href: "/zip/pub/music/".into(),
+            search_href: "/search/pub/music/".into(),
             delete_selected_href: "/delete-selected/pub/music/".into(),
             move_selected_href: "/move-selected/pub/music/".into(),
             copy_selected_href: "/copy-selected/pub/music/".into(),

@@ -202,6 +202,8 @@ pub struct Folder {
     pub mkdir_action: String,
     /// The folder as a ZIP (`/zip/<dir>/`).
     pub zip_href: String,
+    /// `/search/<dir>/`: the filter's text, in every folder below.
+    pub search_href: String,
     /// The confirmation for deleting the ticked entries (`/delete-selected/<dir>/`).
     pub delete_selected_href: String,
     /// The folder picker for moving them (`/move-selected/<dir>/`), and for
@@ -362,4 +364,37 @@ pub struct RenameForm {
     pub action: String,
     pub csrf: String,
     pub back_href: String,
+}
+
+/// The top of a search's page (`/search/<dir>/?q=`).
+#[derive(Debug, Clone)]
+pub struct SearchHead {
+    pub crumbs: Vec<Crumb>,
+    /// The folder searched, as shown.
+    pub path: String,
+    pub q: String,
+    /// Back to the folder, its filter set to the same text.
+    pub folder_href: String,
+    pub json_href: String,
+}
+
+/// One match, as its line in the results.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub name: String,
+    pub kind: EntryKind,
+    /// Opens it (browse a folder or link, download a file).
+    pub href: String,
+    /// The folder it is in, as shown, and its listing.
+    pub folder: String,
+    pub folder_href: String,
+    pub size: Option<String>,
+}
+
+/// The end of a search's page: what was read and why it stopped.
+#[derive(Debug, Clone)]
+pub struct SearchEnd {
+    pub summary: String,
+    /// Why not everything was read, when it was not.
+    pub stopped: Option<String>,
 }

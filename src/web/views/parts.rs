@@ -72,6 +72,10 @@ pub(super) fn toolbar(folder: &Folder) -> Markup {
                 input type="hidden" name="sort" value=(folder.sort);
                 input type="hidden" name="order" value=(folder.order);
                 button.button.filter-submit type="submit" { "Filter" }
+                // The same text, in every folder below (a page of its own).
+                button.button.search-submit type="submit" formaction=(folder.search_href) {
+                    "Search subfolders"
+                }
             }
             a.button.zip href=(folder.zip_href) download { "Download as ZIP" }
             a.json href=(folder.json_href) type="application/json" { "JSON" }

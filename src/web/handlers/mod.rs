@@ -11,5 +11,6 @@ pub mod copy;
 pub mod download;
 pub mod login;
 pub mod manage;
+pub mod preview;
 pub mod resume;
 pub mod upload;

@@ -14,7 +14,7 @@ use maud::{html, Markup, PreEscaped};
 
 /// Where a frame's inner part goes. Escaping turns every `<` of user text
 /// into `&lt;`, so only the template itself can write this.
-const SLOT: &str = "<!--ftpgate:slot-->";
+pub(super) const SLOT: &str = "<!--ftpgate:slot-->";
 
 /// Finished HTML around a place for more.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct Frame {
 
 impl Frame {
     /// Cuts `markup` at its slot (a frame without one is all `before`).
-    fn cut(markup: Markup) -> Frame {
+    pub(super) fn cut(markup: Markup) -> Frame {
         let mut before = markup.into_string();
         match before.find(SLOT) {
             Some(at) => {

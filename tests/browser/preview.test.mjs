@@ -12,7 +12,8 @@ import { after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import { clickAndLoad, createSuite, download, logIn, row, skipReason, SUITE_MS, until, watch } from './harness.mjs';
+import { join } from 'node:path';
+import { clickAndLoad, createSuite, DOCS, download, logIn, row, skipReason, SUITE_MS, until, watch } from './harness.mjs';
 
 const suite = createSuite();
 
@@ -29,9 +30,9 @@ function crc32(buf) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A 64×48 RGB PNG: a gradient. */
+/** A 480×320 RGB PNG: a gradient. */
 function png() {
-  const [w, h] = [64, 48];
+  const [w, h] = [480, 320];
   const chunk = (type, data) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
@@ -47,7 +48,7 @@ function png() {
   const rows = [];
   for (let y = 0; y < h; y++) {
     rows.push(0); // filter: none
-    for (let x = 0; x < w; x++) rows.push(x * 4, y * 5, 128);
+    for (let x = 0; x < w; x++) rows.push(Math.floor((x * 255) / w), Math.floor((y * 255) / h), 160);
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -270,7 +271,12 @@ for (const js of [true, false]) {
       writeFileSync(`${dir}/f-archive.zip`, Buffer.from('PK not really'));
       writeFileSync(`${dir}/g-evil.html`, HOSTILE_HTML);
       writeFileSync(`${dir}/h-evil.svg`, HOSTILE_SVG);
-      context = await suite.browser.newContext({ javaScriptEnabled: js, acceptDownloads: true, hasTouch: js });
+      context = await suite.browser.newContext({
+        javaScriptEnabled: js,
+        acceptDownloads: true,
+        hasTouch: js,
+        viewport: { width: 1280, height: 800 },
+      });
       watch(context, js ? 'preview-js' : 'preview-nojs');
       page = await context.newPage();
       seen = traces(page);
@@ -304,11 +310,12 @@ for (const js of [true, false]) {
     step('3. an image shows decoded, with a Download beside it', async () => {
       const img = page.locator('#preview-stage img.preview-image');
       await until('the image to load', () => img.evaluate((i) => i.complete));
-      assert.deepEqual(await img.evaluate((i) => [i.naturalWidth, i.naturalHeight]), [64, 48]);
+      assert.deepEqual(await img.evaluate((i) => [i.naturalWidth, i.naturalHeight]), [480, 320]);
       const link = page.locator('.preview-actions a', { hasText: 'Download' });
       assert.equal(await link.getAttribute('href'), `/download/${folder}/a-picture.png`);
       assert.equal(await page.locator('a[rel=prev]').count(), 0, 'the first preview has no previous');
       assert.match(await page.locator('.preview-at').textContent(), new RegExp(`^1 of ${js ? 7 : 6} in `));
+      if (js) await page.screenshot({ path: join(DOCS, 'preview.png') });
     });
 
     step(`4. ${js ? '→ goes' : 'the Next link goes'} to the text, shown as text`, async () => {
@@ -417,8 +424,9 @@ for (const js of [true, false]) {
         if (js) assert.equal(await page.evaluate(() => window.__pwned), undefined, `${name} ran in the page`);
         // Opened on its own, it is plain text in a sandbox of no origin.
         await page.goto(`${suite.app.base}/download/${folder}/${name}?inline=1`);
-        assert.equal(await page.evaluate(() => document.contentType), 'text/plain');
         assert.equal(await page.evaluate(() => window.__pwned), undefined, `${name} ran on its own`);
+        assert.deepEqual(seen.dialogs, [], `${name}: no alert`);
+        assert.equal(await page.evaluate(() => document.contentType), 'text/plain');
         assert.equal(await page.evaluate(() => window.origin), 'null', 'sandboxed: no origin');
       }
       assert.deepEqual(seen.dialogs, [], 'no alert');

@@ -301,12 +301,10 @@ describe('ftpgate web UI in headless Chromium', { skip: skipReason, timeout: SUI
       assert.ok(names.includes(uploaded.name), `listing: ${JSON.stringify(names)}`);
     });
 
-    step('4. download it by clicking its link', async () => {
-      const got = await download(
-        page,
-        () => page.locator('tr.entry.file a.entry-name', { hasText: uploaded.name }).click(),
-        suite.saveDir,
-      );
+    step('4. download it with its row\'s Download (its name opens its preview)', async () => {
+      const file = page.locator('tr.entry.file', { hasText: uploaded.name });
+      assert.match(await file.locator('a.entry-name').getAttribute('href'), /^\/preview\/uploads\//);
+      const got = await download(page, () => file.locator('a.action-download').click(), suite.saveDir);
       assert.equal(got.name, uploaded.name);
       assert.ok(got.bytes.equals(uploaded.bytes), 'downloaded bytes equal the uploaded ones');
     });

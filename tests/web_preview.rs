@@ -62,8 +62,7 @@ fn assert_sandboxed(r: &Resp, what: &str) {
         Some("nosniff"),
         "{what}"
     );
-    // Browsers refuse a sandboxed top-level document that also sends COOP.
-    assert_eq!(r.header("Cross-Origin-Opener-Policy"), None, "{what}");
+    assert_eq!(r.header("Referrer-Policy"), Some("no-referrer"), "{what}");
 }
 
 #[test]

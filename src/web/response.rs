@@ -45,21 +45,24 @@ pub const SECURITY_HEADERS: [(&str, &str); 5] = [
 /// The headers of a file shown inline (`/download/<path>?inline=1`), in
 /// place of [`SECURITY_HEADERS`]: `sandbox` makes it a document of no
 /// origin with no script, whatever it holds; `[0]` may never be framed,
-/// `[1]` (a PDF) only by ftpgate's own preview page. No
-/// `Cross-Origin-Opener-Policy`: browsers refuse a sandboxed top-level
-/// document that has one, and a sandboxed document has no origin to guard.
-pub const INLINE_HEADERS: [[(&str, &str); 4]; 2] = [
+/// `[1]` (a PDF) only by ftpgate's own preview page. Chromium 156's PDF
+/// viewer draws under `sandbox`, top-level and framed (checked by hand and
+/// by tests/browser/preview.test.mjs); only an `<iframe sandbox>` attribute
+/// makes it refuse the PDF.
+pub const INLINE_HEADERS: [[(&str, &str); 5]; 2] = [
     [
         ("Content-Security-Policy", "sandbox; frame-ancestors 'none'"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
     ],
     [
         ("Content-Security-Policy", "sandbox; frame-ancestors 'self'"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Frame-Options", "SAMEORIGIN"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
     ],
 ];
 

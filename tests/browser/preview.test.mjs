@@ -316,6 +316,12 @@ for (const js of [true, false]) {
       assert.equal(await page.locator('a[rel=prev]').count(), 0, 'the first preview has no previous');
       assert.match(await page.locator('.preview-at').textContent(), new RegExp(`^1 of ${js ? 7 : 6} in `));
       if (js) await page.screenshot({ path: join(DOCS, 'preview.png') });
+      // Opened on its own (a new tab), the picture is a sandboxed document of no origin.
+      await page.goto(`${suite.app.base}/download/${folder}/a-picture.png?inline=1`);
+      assert.equal(await page.evaluate(() => document.contentType), 'image/png');
+      assert.equal(await page.evaluate(() => document.images[0].naturalWidth), 480);
+      assert.equal(await page.evaluate(() => window.origin), 'null');
+      await page.goto(`${base()}/a-picture.png`);
     });
 
     step(`4. ${js ? '→ goes' : 'the Next link goes'} to the text, shown as text`, async () => {

@@ -15,6 +15,7 @@
 //   showBusy           a form marked data-busy says so on its button while it waits
 //   enhancePicker      Move/Copy selected open a dialog that browses folders
 //   enhanceKeyboard    / filters, arrows move through rows, F2 renames, Delete deletes
+//   enhancePreview     a preview's ← → keys and swipes for the next file, Escape back
 //
 // To add one, write a small function and list it in ENHANCERS.
 (() => {
@@ -1464,6 +1465,54 @@
     });
   }
 
+  // ---------------------------------------------------------------- preview
+
+  // The preview page's Previous, Next and Back links are plain links; here
+  // ← and → follow them, Escape goes back to the folder, and a sideways
+  // swipe over the file does what the arrows do.
+  function enhancePreview() {
+    const stage = document.getElementById("preview-stage");
+    if (!stage || !document.body.classList.contains("page-preview")) return;
+    const follow = (selector) => {
+      const link = document.querySelector(selector);
+      if (link) location.assign(link.href);
+      return Boolean(link);
+    };
+    const KEYS = { ArrowLeft: "a[rel=prev]", ArrowRight: "a[rel=next]", Escape: "a.preview-back" };
+    document.addEventListener("keydown", (event) => {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      // A player seeks with the arrows and a field edits with them: theirs.
+      const own = event.target.closest && event.target.closest("audio, video, input, textarea, select, [contenteditable]");
+      const selector = KEYS[event.key];
+      if (own || !selector) return;
+      if (follow(selector)) event.preventDefault();
+    });
+    let start = null;
+    stage.addEventListener(
+      "touchstart",
+      (event) => {
+        // A drag on a player's controls scrubs; it is not a swipe.
+        const touch = event.touches.length === 1 && !event.target.closest("audio, video") ? event.touches[0] : null;
+        start = touch && { x: touch.clientX, y: touch.clientY };
+      },
+      { passive: true },
+    );
+    stage.addEventListener(
+      "touchend",
+      (event) => {
+        const touch = event.changedTouches[0];
+        if (!start || !touch) return;
+        const dx = touch.clientX - start.x;
+        const dy = touch.clientY - start.y;
+        start = null;
+        // A deliberate sideways swipe: long, and far more sideways than down.
+        if (Math.abs(dx) < 60 || Math.abs(dx) < 2 * Math.abs(dy)) return;
+        follow(dx < 0 ? "a[rel=next]" : "a[rel=prev]");
+      },
+      { passive: true },
+    );
+  }
+
   const ENHANCERS = [
     enhanceFlash,
     showNotice,
@@ -1479,6 +1528,7 @@
     showBusy,
     enhancePicker,
     enhanceKeyboard,
+    enhancePreview,
   ];
 
   function run() {

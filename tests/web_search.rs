@@ -76,7 +76,7 @@ fn names_are_found_at_every_depth_in_any_case_and_links_are_not_entered() {
         // The deepest one links to its file and to its folder.
         assert!(
             page.contains(&format!(
-                "href=\"/download{}/a/b/old%20REPORT%202.txt\"",
+                "href=\"/preview{}/a/b/old%20REPORT%202.txt\"",
                 dir
             )),
             "{}: {page}",

@@ -51,7 +51,7 @@ pub use list::{days_from_civil, is_valid_name, Entry, Kind};
 pub use listing::{Entries, EntryType, Pending, MAX_LINE_BYTES};
 pub use not_ftp::NotFtp;
 pub use reply::{codes, Reply};
-pub use transfer::{Download, Upload};
+pub use transfer::{Download, Head, Upload};
 
 use std::time::Duration;
 

@@ -149,6 +149,14 @@ impl Restart {
     }
 }
 
+/// The first bytes of a file ([`Download::read_head`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub bytes: Vec<u8>,
+    /// The bytes are the whole file (the server confirmed the transfer).
+    pub complete: bool,
+}
+
 /// A download in progress. Read it to the end, then call [`Download::finish`].
 pub struct Download<'a> {
     control: &'a mut Control,
@@ -193,6 +201,40 @@ impl<'a> Download<'a> {
         }
         self.finish()?;
         Ok(text)
+    }
+
+    /// Reads at most `max` bytes (a preview). When the file ends within
+    /// them the transfer is finished (226 and SIZE checked); otherwise it
+    /// is dropped, which aborts it (ABOR) and keeps the control connection
+    /// in sync: no more than `max` bytes are kept, and the rest is never read.
+    pub fn read_head(mut self, max: usize) -> Result<Head> {
+        let hint = self.expected.map_or(max, |e| e.min(max as u64) as usize);
+        let mut bytes = Vec::with_capacity(hint);
+        let read = (&mut self).take(max as u64).read_to_end(&mut bytes);
+        if let Err(e) = read {
+            return Err(self.refusal().unwrap_or(Error::io(e, "reading a file")));
+        }
+        let more = bytes.len() == max
+            && match self.expected {
+                Some(expected) => expected > max as u64,
+                // No SIZE: one more byte tells "exactly max" from "longer".
+                None => {
+                    let mut one = [0u8; 1];
+                    match self.read(&mut one) {
+                        Ok(n) => n > 0,
+                        Err(e) => {
+                            return Err(self.refusal().unwrap_or(Error::io(e, "reading a file")))
+                        }
+                    }
+                }
+            };
+        if !more {
+            self.finish()?;
+        }
+        Ok(Head {
+            bytes,
+            complete: !more,
+        })
     }
 
     /// Bytes the server said will arrive (from SIZE, minus the offset).

@@ -19,6 +19,7 @@ mod handlers;
 #[cfg(feature = "tls")]
 mod https;
 mod json;
+mod media;
 pub(crate) mod multipart;
 mod paths;
 mod pins;

@@ -137,6 +137,11 @@ pub fn download_url(path: &[u8]) -> String {
     format!("/download{}", encode(path))
 }
 
+/// `/preview/<path>` for an absolute file path.
+pub fn preview_url(path: &[u8]) -> String {
+    format!("/preview{}", encode(path))
+}
+
 /// Joins a directory and a name.
 pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     let mut p = dir.to_vec();

@@ -23,17 +23,47 @@ const GZIP_LEVEL: u8 = 6;
 /// A response whose body is in memory (pages, JSON, redirects).
 pub type Page = Response;
 
+/// The policy of ftpgate's own pages: only its own script, styles and images.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+     connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The preview page's policy: the page's, plus its own audio and video and
+/// the frame a PDF is shown in (all `/download/…?inline=1`, same origin).
+pub const PREVIEW_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; media-src 'self'; frame-src 'self'; connect-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// The security headers of every response (DESIGN.md, issue "web appliance").
 pub const SECURITY_HEADERS: [(&str, &str); 5] = [
-    (
-        "Content-Security-Policy",
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
-         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    ),
+    ("Content-Security-Policy", PAGE_CSP),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Frame-Options", "DENY"),
     ("Cross-Origin-Opener-Policy", "same-origin"),
+];
+
+/// The headers of a file shown inline (`/download/<path>?inline=1`), in
+/// place of [`SECURITY_HEADERS`]: `sandbox` makes it a document of no
+/// origin with no script, whatever it holds; `[0]` may never be framed,
+/// `[1]` (a PDF) only by ftpgate's own preview page. Chromium 156's PDF
+/// viewer draws under `sandbox`, top-level and framed (checked by hand and
+/// by tests/browser/preview.test.mjs); only an `<iframe sandbox>` attribute
+/// makes it refuse the PDF.
+pub const INLINE_HEADERS: [[(&str, &str); 5]; 2] = [
+    [
+        ("Content-Security-Policy", "sandbox; frame-ancestors 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ],
+    [
+        ("Content-Security-Policy", "sandbox; frame-ancestors 'self'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "SAMEORIGIN"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ],
 ];
 
 /// Adds a header built from our own text; one that isn't valid is left out
@@ -127,6 +157,11 @@ pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
 /// The head of a streamed, private body (a listing): its type, never
 /// cached, `Vary: Accept-Encoding`, gzip when chosen, the security headers.
 pub fn stream_headers(content_type: &str, gzip: bool) -> Vec<(String, String)> {
+    stream_headers_with(content_type, gzip, PAGE_CSP)
+}
+
+/// [`stream_headers`] with another `Content-Security-Policy` (the preview page's).
+pub fn stream_headers_with(content_type: &str, gzip: bool, csp: &str) -> Vec<(String, String)> {
     let mut h = vec![
         ("Content-Type", content_type),
         ("Cache-Control", "no-store"),
@@ -135,7 +170,13 @@ pub fn stream_headers(content_type: &str, gzip: bool) -> Vec<(String, String)> {
     if gzip {
         h.push(("Content-Encoding", "gzip"));
     }
-    h.extend(SECURITY_HEADERS);
+    h.extend(SECURITY_HEADERS.iter().map(|&(k, v)| {
+        if k == "Content-Security-Policy" {
+            (k, csp)
+        } else {
+            (k, v)
+        }
+    }));
     h.into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()

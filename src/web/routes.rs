@@ -8,7 +8,7 @@ use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
 use super::handlers::{
-    archive, browse, bulk, copy, download, login, manage, resume, search, upload,
+    archive, browse, bulk, copy, download, login, manage, preview, resume, search, upload,
 };
 use super::response;
 use super::session::COOKIE;
@@ -48,6 +48,7 @@ const ROUTES: &[Route] = &[
     at(Method::Get, "/assets/", serve_asset, Back::Home),
     at(Method::Get, "/browse/", browse::page, Back::Parent),
     at(Method::Get, "/download/", download::send, Back::Parent),
+    at(Method::Get, "/preview/", preview::page, Back::Parent),
     at(Method::Get, "/zip/", archive::send, Back::Dir),
     at(Method::Get, "/search/", search::page, Back::Dir),
     at(Method::Post, "/upload/", upload::handle, Back::Dir),

@@ -126,9 +126,11 @@ describe('ftpgate web UI in headless Chromium', { skip: skipReason, timeout: SUI
       assert.deepEqual(dirs, HOME_FOLDERS);
       const files = await page.locator('tr.entry.file a.entry-name').allTextContents();
       assert.deepEqual(files, ['README.txt']);
-      // README.txt is a download link with its size; folders are not.
+      // README.txt's name opens its preview, its Download action downloads; folders have neither.
       const readme = page.locator('tr.entry.file', { hasText: 'README.txt' });
-      assert.notEqual(await readme.locator('a.entry-name').getAttribute('download'), null);
+      assert.equal(await readme.locator('a.entry-name').getAttribute('href'), '/preview/README.txt');
+      assert.notEqual(await readme.locator('a.action-download').getAttribute('download'), null);
+      assert.equal(await page.locator('tr.entry.dir a.action-download').count(), 0);
       assert.match(await readme.locator('td.size').textContent(), /\d+\s*B/);
       assert.match(await page.locator('#listing .count').textContent(), /^5 items$/);
       await page.getByRole('button', { name: 'Log out' }).waitFor();
@@ -332,12 +334,10 @@ describe('ftpgate web UI in headless Chromium', { skip: skipReason, timeout: SUI
       assert.ok(names.includes(uploaded.name), `listing: ${JSON.stringify(names)}`);
     });
 
-    step('4. download it by clicking its link', async () => {
-      const got = await download(
-        page,
-        () => page.locator('tr.entry.file a.entry-name', { hasText: uploaded.name }).click(),
-        suite.saveDir,
-      );
+    step('4. download it with its row\'s Download (its name opens its preview)', async () => {
+      const file = page.locator('tr.entry.file', { hasText: uploaded.name });
+      assert.match(await file.locator('a.entry-name').getAttribute('href'), /^\/preview\/uploads\//);
+      const got = await download(page, () => file.locator('a.action-download').click(), suite.saveDir);
       assert.equal(got.name, uploaded.name);
       assert.ok(got.bytes.equals(uploaded.bytes), 'downloaded bytes equal the uploaded ones');
     });

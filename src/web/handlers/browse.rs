@@ -17,6 +17,7 @@ use crate::web::error::{Error, Result};
 use crate::web::format::{exact_size, human_size, iso_time, relative_time, short_time};
 use crate::web::handlers::resume;
 use crate::web::json::{self, Object};
+use crate::web::media;
 use crate::web::paths;
 use crate::web::response::{self, Encoder};
 use crate::web::sorting::{Key, View, Window};
@@ -253,7 +254,8 @@ fn contents(dir: &[u8], total: usize, matched: usize, view: &View, w: &Window) -
     }
 }
 
-pub(super) fn crumbs(dir: &[u8]) -> Vec<Crumb> {
+/// The breadcrumb trail of `dir` (the preview page shows its file's folder's).
+pub(crate) fn crumbs(dir: &[u8]) -> Vec<Crumb> {
     let mut out = vec![Crumb {
         label: "/".into(),
         href: "/browse/".into(),
@@ -273,9 +275,19 @@ pub(super) fn crumbs(dir: &[u8]) -> Vec<Crumb> {
 fn entry_view(dir: &[u8], entries: &Entries, i: usize, now: i64) -> EntryView {
     let name = entries.name(i);
     let path = paths::join(dir, name);
+    let previews = entries.kind(i) == EntryType::File && media::kind(name).is_some();
     let (kind, href, download_href) = match entries.kind(i) {
         EntryType::Dir => (EntryKind::Dir, paths::browse_url(&path), None),
-        EntryType::File => (EntryKind::File, paths::download_url(&path), None),
+        EntryType::File if previews => (
+            EntryKind::File,
+            paths::preview_url(&path),
+            Some(paths::download_url(&path)),
+        ),
+        EntryType::File => (
+            EntryKind::File,
+            paths::download_url(&path),
+            Some(paths::download_url(&path)),
+        ),
         EntryType::Symlink => (
             EntryKind::Symlink,
             paths::browse_url(&path),
@@ -298,6 +310,7 @@ fn entry_view(dir: &[u8], entries: &Entries, i: usize, now: i64) -> EntryView {
         icon: icon(kind, name),
         href,
         download_href,
+        previews,
         size_human: size.map(human_size),
         size_exact: size.map(exact_size),
         size_bytes: size,

@@ -5,7 +5,9 @@
 //! buffers). Content-Length comes from SIZE, so a transfer that fails midway
 //! can never look complete: with a length the body stops short; without one
 //! the chunked body never gets its last chunk (`http::BodyWriter` only ends
-//! cleanly when it was finished).
+//! cleanly when it was finished). `?inline=1` (what the preview page loads)
+//! shows a file in the browser instead, but only with a type from the
+//! allow-list (`media`), and always in a sandbox of its own.
 
 use crate::ftp::{self, Client, Download};
 use crate::http::{BodyWriter, Exchange, Length};
@@ -13,11 +15,12 @@ use crate::log_debug;
 use crate::web::context::Ctx;
 use crate::web::context::Reply;
 use crate::web::error::{Error, Result};
+use crate::web::media::{self, Inline};
 use crate::web::paths;
 use crate::web::pipe::Failure;
 use crate::web::probe;
 use crate::web::relay;
-use crate::web::response::{self, SECURITY_HEADERS};
+use crate::web::response::{self, INLINE_HEADERS, SECURITY_HEADERS};
 use crate::web::App;
 use std::io::{Read, Write};
 
@@ -81,13 +84,18 @@ pub fn send(app: &App, ex: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         return Err(Error::BadRequest("no file named in the address".into()));
     }
     let range = ex.header("Range").and_then(parse_range);
+    let inline = if paths::field(&ctx.query, "inline") == Some(b"1") {
+        media::inline(&paths::split(&path).1, ex.header("Sec-Fetch-Dest"))
+    } else {
+        None
+    };
     let mut lease = session.pool.checkout()?;
     let shape = session
         .pool
         .retry(&mut lease, |c| prepare(c, &path, range))?;
     let _turn = app.transfer_turn()?;
     let download = lease.retr_sized(&path, shape.start, shape.total)?;
-    stream(app, ex, &path, &shape, download);
+    stream(app, ex, &path, &shape, inline, download);
     Ok(Reply::Sent)
 }
 
@@ -137,12 +145,18 @@ fn prepare(client: &mut Client, path: &[u8], range: Option<Range>) -> Result<Sha
     })
 }
 
-/// The response headers (the server adds the framing ones).
-fn headers(path: &[u8], shape: &Shape) -> Vec<(String, String)> {
+/// The response headers (the server adds the framing ones). Shown inline,
+/// the file is its own sandboxed document (`INLINE_HEADERS`): even if a
+/// browser rendered it as a page, no script of it runs in ftpgate's origin.
+fn headers(path: &[u8], shape: &Shape, inline: Option<Inline>) -> Vec<(String, String)> {
     let (_, name) = paths::split(path);
+    let (content_type, disposition) = match inline {
+        Some(i) => (i.content_type, disposition("inline", &name)),
+        None => ("application/octet-stream", content_disposition(&name)),
+    };
     let mut h: Vec<(String, String)> = vec![
-        ("Content-Type".into(), "application/octet-stream".into()),
-        ("Content-Disposition".into(), content_disposition(&name)),
+        ("Content-Type".into(), content_type.into()),
+        ("Content-Disposition".into(), disposition),
         ("Accept-Ranges".into(), "bytes".into()),
         ("Cache-Control".into(), "no-store".into()),
     ];
@@ -153,17 +167,28 @@ fn headers(path: &[u8], shape: &Shape) -> Vec<(String, String)> {
             format!("bytes {}-{end}/{total}", shape.start),
         ));
     }
-    h.extend(
-        SECURITY_HEADERS
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string())),
-    );
+    let security: &[(&str, &str)] = match inline {
+        // Only a PDF is framed (by the preview page, same origin): the
+        // browser's PDF viewer runs in a frame.
+        Some(i) if i.framed => &INLINE_HEADERS[1],
+        Some(_) => &INLINE_HEADERS[0],
+        None => &SECURITY_HEADERS,
+    };
+    if inline.is_some_and(|i| i.varies) {
+        h.push(("Vary".into(), "Sec-Fetch-Dest".into()));
+    }
+    h.extend(security.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     h
 }
 
 /// RFC 6266: an ASCII fallback and `filename*=UTF-8''…` carrying any name.
 /// Names that are not UTF-8 are read as Latin-1, the usual legacy encoding.
 pub fn content_disposition(name: &[u8]) -> String {
+    disposition("attachment", name)
+}
+
+/// `kind` (`attachment` or `inline`) with the name as in [`content_disposition`].
+fn disposition(kind: &str, name: &[u8]) -> String {
     let text: String = match std::str::from_utf8(name) {
         Ok(s) => s.to_string(),
         Err(_) => name.iter().map(|&b| b as char).collect(),
@@ -176,7 +201,7 @@ pub fn content_disposition(name: &[u8]) -> String {
         .map(|c| if safe(c) { c } else { '_' })
         .collect();
     format!(
-        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
         paths::encode_component(text.as_bytes())
     )
 }
@@ -187,10 +212,11 @@ fn stream(
     ex: &mut Exchange<'_>,
     path: &[u8],
     shape: &Shape,
+    inline: Option<Inline>,
     mut download: Download<'_>,
 ) {
     let length = shape.len.map_or(Length::Unknown, Length::Known);
-    let mut body = match ex.stream(shape.status, &headers(path, shape), length) {
+    let mut body = match ex.stream(shape.status, &headers(path, shape, inline), length) {
         Ok(body) => body,
         Err(e) => return log_debug!("browser went away before the download began: {e}"),
     };

@@ -11,6 +11,7 @@ pub mod copy;
 pub mod download;
 pub mod login;
 pub mod manage;
+pub mod preview;
 pub mod resume;
 pub mod search;
 pub mod upload;

@@ -15,6 +15,7 @@ use crate::web::context::{Ctx, Reply};
 use crate::web::error::{Error, Result};
 use crate::web::format::{count, human_size};
 use crate::web::json::{self, Object};
+use crate::web::media;
 use crate::web::paths;
 use crate::web::response::{self, Encoder};
 use crate::web::tree::{self, Searched, Stop};
@@ -167,6 +168,9 @@ fn hit(folder: &[u8], entry: &Entry) -> SearchHit {
     let (kind, href) = match entry.kind {
         Kind::Dir => (EntryKind::Dir, paths::browse_url(&path)),
         Kind::Symlink { .. } => (EntryKind::Symlink, paths::browse_url(&path)),
+        // What a click on the name does in the listing: a preview when
+        // there is one, else the download.
+        _ if media::kind(&entry.name).is_some() => (EntryKind::File, paths::preview_url(&path)),
         _ => (EntryKind::File, paths::download_url(&path)),
     };
     SearchHit {

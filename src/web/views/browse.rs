@@ -16,7 +16,7 @@ use maud::{html, Markup, PreEscaped};
 
 /// Where a frame's inner part goes. Escaping turns every `<` of user text
 /// into `&lt;`, so only the template itself can write this.
-const SLOT: &str = "<!--ftpgate:slot-->";
+pub(super) const SLOT: &str = "<!--ftpgate:slot-->";
 
 /// Finished HTML around a place for more.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub struct Frame {
 
 impl Frame {
     /// Cuts `markup` at its slot (a frame without one is all `before`).
-    fn cut(markup: Markup) -> Frame {
+    pub(super) fn cut(markup: Markup) -> Frame {
         let mut before = markup.into_string();
         match before.find(SLOT) {
             Some(at) => {
@@ -124,7 +124,8 @@ pub fn search_hit(h: &SearchHit) -> Markup {
     };
     html! {
         li.search-hit data-kind=(kind) {
-            a.entry-name href=(h.href) download[h.kind == EntryKind::File] { (h.name) }
+            a.entry-name href=(h.href)
+                download[h.kind == EntryKind::File && h.href.starts_with("/download/")] { (h.name) }
             @if h.kind == EntryKind::Dir { "/" }
             span.muted {
                 " in " a href=(h.folder_href) { (h.folder) }

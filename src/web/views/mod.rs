@@ -9,6 +9,7 @@ mod layout;
 pub mod model;
 pub mod pages;
 mod parts;
+pub mod preview;
 
 #[cfg(test)]
 mod tests {
@@ -80,6 +81,7 @@ mod tests {
             icon: Icon::File,
             href: format!("/x/{}", name.len()),
             download_href: None,
+            previews: false,
             size_human: Some("1.5 MiB".into()),
             size_exact: Some("1,572,864 bytes".into()),
             size_bytes: Some(1_572_864),

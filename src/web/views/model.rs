@@ -142,10 +142,14 @@ pub struct EntryView {
     pub name: String,
     pub kind: EntryKind,
     pub icon: Icon,
-    /// Browse link for directories (and symlinks), download link for files.
+    /// Browse link for directories (and symlinks); for files the preview
+    /// page when ftpgate can show them (`previews`), else the download.
     pub href: String,
-    /// For symlinks: the download link, since a link may point to a file.
+    /// For files the download (the row's Download action); for symlinks
+    /// too, since a link may point to a file.
     pub download_href: Option<String>,
+    /// A file whose name opens its preview page.
+    pub previews: bool,
     /// "1.5 MiB"; exact bytes go in `size_exact` for the `title`.
     pub size_human: Option<String>,
     pub size_exact: Option<String>,
@@ -397,4 +401,51 @@ pub struct SearchEnd {
     pub summary: String,
     /// Why not everything was read, when it was not.
     pub stopped: Option<String>,
+}
+
+/// How the preview page shows its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Image,
+    /// An `<img>` of it, and its source as text.
+    Svg,
+    Text,
+    Pdf,
+    Audio,
+    Video,
+    /// No preview for this kind of file: only the download.
+    Nothing,
+}
+
+/// The preview page: one file shown in the page, with its download, the
+/// way back and the previous and next previewable files of its folder.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub name: String,
+    /// The folder it is in, as text.
+    pub folder: String,
+    pub crumbs: Vec<Crumb>,
+    pub shown: Shown,
+    /// `/download/<path>?inline=1`: what the image, player or frame loads.
+    pub inline_href: String,
+    /// `/download/<path>`: the attachment.
+    pub download_href: String,
+    /// The folder's listing, in the order the preview came from.
+    pub back_href: String,
+    /// "1.5 MiB", and the exact bytes for its `title`.
+    pub size: Option<String>,
+    pub size_exact: Option<String>,
+    pub prev: Option<Neighbour>,
+    pub next: Option<Neighbour>,
+    /// "3 of 12": this file among the folder's previews.
+    pub position: Option<(usize, usize)>,
+    /// For text: said above it when only its start is shown.
+    pub cut: Option<String>,
+}
+
+/// The previous or next previewable file.
+#[derive(Debug, Clone)]
+pub struct Neighbour {
+    pub name: String,
+    pub href: String,
 }

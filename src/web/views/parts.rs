@@ -208,8 +208,8 @@ fn pager(c: &Contents, top: bool) -> Markup {
     }
 }
 
-/// Partial: one row: icon, name link (a download for files), size, time,
-/// and the rename and delete links. The `data-*` attributes carry the raw
+/// Partial: one row: icon, name link (a file's preview, or its download),
+/// size, time, and the download (files), rename and delete links. The `data-*` attributes carry the raw
 /// values for the script (filtering as you type).
 pub(super) fn entry_row(e: &EntryView) -> Markup {
     let row_class = format!("entry {}", e.kind.as_str());
@@ -228,7 +228,7 @@ pub(super) fn entry_row(e: &EntryView) -> Markup {
                         @if e.kind == EntryKind::Invalid {
                             span.entry-name.invalid title="The server sent a line ftpgate cannot read, or a name no file can have: it is shown, never opened or changed." { (e.name) }
                         } @else {
-                            a.entry-name href=(e.href) download[e.kind == EntryKind::File] { (e.name) }
+                            a.entry-name href=(e.href) download[e.kind == EntryKind::File && !e.previews] { (e.name) }
                         }
                         @if e.kind == EntryKind::Symlink {
                             @if let Some(target) = &e.link_target {
@@ -251,6 +251,9 @@ pub(super) fn entry_row(e: &EntryView) -> Markup {
             }
             td.actions {
                 @if e.kind != EntryKind::Invalid {
+                @if let (EntryKind::File, Some(download)) = (e.kind, &e.download_href) {
+                    a.action.action-download href=(download) download aria-label={ "Download " (e.name) } { "Download" }
+                }
                 a.action.action-rename href=(e.rename_href) aria-label={ "Rename " (e.name) } { "Rename" }
                 a.action.action-delete href=(e.delete_href) aria-label={ "Delete " (e.name) } { "Delete" }
                 }

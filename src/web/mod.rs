@@ -10,6 +10,7 @@
 mod assets;
 mod context;
 mod crc32;
+mod eol;
 mod error;
 mod fail;
 mod format;
@@ -20,6 +21,7 @@ mod https;
 mod json;
 pub(crate) mod multipart;
 mod paths;
+mod perms;
 mod pins;
 mod pipe;
 mod probe;

@@ -360,6 +360,31 @@ fn a_change_of_the_same_size_is_seen_by_mdtm() {
 }
 
 #[test]
+fn saving_keeps_the_mode_where_the_server_tells_and_changes_it() {
+    use std::os::unix::fs::PermissionsExt;
+    for (t, root) in targets_with_roots() {
+        // libunftp's MLSD has no mode and it has no SITE CHMOD: the saved
+        // file gets its default mode there, which nothing can avoid.
+        if t.name == "libunftp" {
+            continue;
+        }
+        let (srv, mut http) = web::start();
+        let (csrf, mut c, dir) = setup(&mut http, &t, "keepmode");
+        let path = format!("{dir}/run.sh");
+        put(&mut c, &path, b"#!/bin/sh\necho 1\n");
+        let disk = root.join(dir.trim_start_matches('/')).join("run.sh");
+        std::fs::set_permissions(&disk, std::fs::Permissions::from_mode(0o750)).unwrap();
+        let o = open(&mut http, &path);
+        let r = save(&mut http, &path, &csrf, &o, b"#!/bin/sh\r\necho 2\r\n", &[]);
+        assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
+        assert_eq!(get(&mut c, &path), b"#!/bin/sh\necho 2\n", "{}", t.name);
+        let mode = std::fs::metadata(&disk).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o750, "{}: still executable", t.name);
+        srv.stop();
+    }
+}
+
+#[test]
 fn the_editor_holds_its_cap_to_the_byte() {
     for t in targets() {
         let (srv, mut http) = web::start();

@@ -314,12 +314,22 @@ fn save_in_place(
     if opened.changed(Stamp::now(c, path)?) {
         return Ok(Saved::Changed);
     }
+    // The renamed-in file is a new one, with the server's default mode: the
+    // old mode (where the listing tells it) is put back afterwards, so a
+    // script stays executable.
+    let mode = super::manage::find(c, path)?.and_then(|e| e.mode);
     let temp = temp_beside(path, tag);
     let result = store(c, &temp, text).and_then(|()| {
         if opened.changed(Stamp::now(c, path)?) {
             return Ok(Saved::Changed);
         }
-        replace::put_in_place(c, &temp, path, true, tag).map(|()| Saved::InPlace)
+        replace::put_in_place(c, &temp, path, true, tag)?;
+        if let Some(mode) = mode {
+            if let Err(e) = c.chmod(path, mode) {
+                crate::log_debug!("could not put the mode back on {:?}: {e}", shown(path));
+            }
+        }
+        Ok(Saved::InPlace)
     });
     if !matches!(result, Ok(Saved::InPlace)) {
         remove_temp(c, &temp);

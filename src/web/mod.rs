@@ -9,6 +9,7 @@
 
 mod assets;
 mod context;
+mod copies;
 mod crc32;
 mod eol;
 mod error;

@@ -13,6 +13,7 @@ use super::upload::TEMP_PREFIX;
 use crate::ftp::{self, Client};
 use crate::http::Exchange;
 use crate::web::context::{check_csrf, read_form_capped, Ctx, Reply};
+use crate::web::copies;
 use crate::web::eol::Eol;
 use crate::web::error::{Error, Result};
 use crate::web::format::human_size;
@@ -31,8 +32,6 @@ pub const MAX_EDIT_BYTES: usize = 1024 * 1024;
 /// Largest save form: the text with every byte percent-encoded (3×) at
 /// worst, and room for the small fields.
 pub const MAX_EDIT_FORM_BYTES: usize = 3 * MAX_EDIT_BYTES + 16 * 1024;
-/// Copy names tried (`a (edited).txt`, `a (edited 2).txt`, …) before giving up.
-const MAX_COPY_TRIES: u32 = 20;
 
 /// What identifies the version of a file that was opened: SIZE, and MDTM
 /// where the server has it (`None`: not told, so not compared). MDTM has
@@ -340,7 +339,7 @@ fn save_in_place(
 /// Saves beside the file under the first free copy name; never replaces.
 fn save_copy(c: &mut Client, path: &[u8], text: &[u8], tag: &str) -> Result<Vec<u8>> {
     let (dir, name) = paths::split(path);
-    let copy = free_copy_name(c, &dir, &name)?;
+    let copy = copies::free_name(c, &dir, &name)?;
     let temp = temp_beside(path, tag);
     let result = store(c, &temp, text)
         .and_then(|()| replace::put_in_place(c, &temp, &paths::join(&dir, &copy), false, tag));
@@ -348,33 +347,6 @@ fn save_copy(c: &mut Client, path: &[u8], text: &[u8], tag: &str) -> Result<Vec<
         remove_temp(c, &temp);
     }
     result.map(|()| copy)
-}
-
-/// `a (edited).txt`, then `a (edited 2).txt`…: the first one not there.
-fn free_copy_name(c: &mut Client, dir: &[u8], name: &[u8]) -> Result<Vec<u8>> {
-    for n in 1..=MAX_COPY_TRIES {
-        let copy = copy_name(name, n);
-        paths::check_name(&copy)?;
-        if probe::find(c, &paths::join(dir, &copy))? == Found::Missing {
-            return Ok(copy);
-        }
-    }
-    Err(Error::Conflict(format!(
-        "{MAX_COPY_TRIES} copies of “{}” exist already; rename or delete some first.",
-        shown(name)
-    )))
-}
-
-/// The `n`th copy name: ` (edited)` or ` (edited n)` before the extension
-/// (a leading dot, as in `.profile`, starts no extension).
-fn copy_name(name: &[u8], n: u32) -> Vec<u8> {
-    let dot = name.iter().rposition(|&b| b == b'.').filter(|&i| i > 0);
-    let (stem, ext) = name.split_at(dot.unwrap_or(name.len()));
-    let mark = match n {
-        1 => " (edited)".to_string(),
-        n => format!(" (edited {n})"),
-    };
-    [stem, mark.as_bytes(), ext].concat()
 }
 
 fn temp_beside(path: &[u8], tag: &str) -> Vec<u8> {
@@ -399,15 +371,6 @@ fn remove_temp(c: &mut Client, temp: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn copy_names_go_before_the_extension() {
-        assert_eq!(copy_name(b"notes.txt", 1), b"notes (edited).txt");
-        assert_eq!(copy_name(b"notes.txt", 2), b"notes (edited 2).txt");
-        assert_eq!(copy_name(b"a.tar.gz", 1), b"a.tar (edited).gz");
-        assert_eq!(copy_name(b"Makefile", 1), b"Makefile (edited)");
-        assert_eq!(copy_name(b".profile", 3), b".profile (edited 3)");
-    }
 
     #[test]
     fn a_stamp_compares_only_what_was_told() {

@@ -16,6 +16,8 @@
 //   enhancePicker      Move/Copy selected open a dialog that browses folders
 //   enhanceKeyboard    / filters, arrows move through rows, F2 renames, Delete deletes
 //   enhancePreview     a preview's ← → keys and swipes for the next file, Escape back
+//   enhanceEditor      Ctrl/Cmd-S saves in the text editor
+//   enhanceChmod       the permissions page's boxes and octal field follow each other
 //
 // To add one, write a small function and list it in ENHANCERS.
 (() => {
@@ -1513,6 +1515,47 @@
     );
   }
 
+  // ------------------------------------------------- editor and permissions
+
+  // Ctrl/Cmd-S in the editor submits its form with its first button: Save,
+  // or "Save as a copy" after a conflict. The form itself needs no script.
+  function enhanceEditor() {
+    const form = document.getElementById("edit-form");
+    if (!form) return;
+    form.addEventListener("keydown", (event) => {
+      if (!(event.ctrlKey || event.metaKey) || event.key.toLowerCase() !== "s") return;
+      event.preventDefault();
+      form.requestSubmit(form.querySelector("button[type=submit]"));
+    });
+  }
+
+  // The permissions page's boxes and octal field follow each other. (Without
+  // script the server takes the field when it was changed, else the boxes.)
+  function enhanceChmod() {
+    const form = document.getElementById("chmod-form");
+    if (!form) return;
+    const field = form.querySelector("input[name=mode]");
+    const was = form.querySelector("input[name=was]");
+    const boxes = Array.from(form.querySelectorAll("input[name=bit]"));
+    const OCTAL = /^[0-7]{1,4}$/;
+    // Setuid, setgid and sticky have no box: they stay as they were.
+    const special = () => (OCTAL.test(was.value) ? parseInt(was.value, 8) & 0o7000 : 0);
+    boxes.forEach((box) =>
+      box.addEventListener("change", () => {
+        const mode = boxes.reduce((m, b) => (b.checked ? m | parseInt(b.value, 8) : m), special());
+        field.value = mode.toString(8).padStart(4, "0");
+      }),
+    );
+    field.addEventListener("input", () => {
+      const typed = field.value.trim();
+      if (!OCTAL.test(typed)) return;
+      const mode = parseInt(typed, 8);
+      boxes.forEach((b) => {
+        b.checked = (mode & parseInt(b.value, 8)) !== 0;
+      });
+    });
+  }
+
   const ENHANCERS = [
     enhanceFlash,
     showNotice,
@@ -1529,6 +1572,8 @@
     enhancePicker,
     enhanceKeyboard,
     enhancePreview,
+    enhanceEditor,
+    enhanceChmod,
   ];
 
   function run() {

@@ -320,7 +320,8 @@ fn impossible_names_are_shown_but_never_linked() {
     let json = http.get("/browse/?format=json").text();
     // `.` and `..` are every folder's own entries: left out, never shown.
     assert!(!json.contains(r#""name":"..""#), "{json}");
-    let invalid = r#"{"name":"a/b","type":"invalid","size":null,"modified":null,"href":null}"#;
+    let invalid =
+        r#"{"name":"a/b","type":"invalid","size":null,"modified":null,"mode":null,"href":null}"#;
     assert!(json.contains(invalid), "{json}");
     assert!(
         json.contains(r#""name":"ln","type":"link","size":null"#),

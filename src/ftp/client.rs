@@ -183,6 +183,10 @@ impl Client {
             // Servers that list UTF8 but refuse OPTS still work: the answer only informs.
             self.control.cmd(Command::OptsUtf8On)?;
         }
+        if let Some(facts) = self.features.mlst_opts.clone() {
+            // Informational too: without it the listing has no modes.
+            self.control.cmd(Command::OptsMlst(&facts))?;
+        }
         self.ensure_binary()
     }
 
@@ -262,6 +266,19 @@ impl Client {
     pub fn mdtm(&mut self, path: impl AsRef<[u8]>) -> Result<i64> {
         let reply = self.control.expect(Command::Mdtm(path.as_ref()), &[213])?;
         parse::parse_mdtm(reply.first_line_text())
+    }
+
+    /// Changes a file's or folder's permission bits with `SITE CHMOD`
+    /// (`mode` at most `0o7777`). Servers that lack it answer 500/502/504
+    /// (libunftp), or 550 when it is switched off (vsftpd `chmod_enable=NO`).
+    pub fn chmod(&mut self, path: impl AsRef<[u8]>, mode: u16) -> Result<()> {
+        if mode > list::MAX_MODE {
+            return Err(Error::Unsupported("a permission mode over 7777"));
+        }
+        // 200 is what vsftpd and pyftpdlib send; 250 from a few others.
+        self.control
+            .expect(Command::SiteChmod(mode, path.as_ref()), &[200, 250])
+            .map(drop)
     }
 
     /// Keeps the connection alive / checks it is still there.

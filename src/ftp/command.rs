@@ -16,6 +16,8 @@ pub enum Command<'a> {
     Feat,
     /// `OPTS UTF8 ON` (RFC 2640 as deployed).
     OptsUtf8On,
+    /// `OPTS MLST <facts>` (RFC 3659 §7.9): which facts MLSD sends.
+    OptsMlst(&'a [u8]),
     /// `TYPE I`: binary transfers.
     TypeImage,
     Pwd,
@@ -36,6 +38,10 @@ pub enum Command<'a> {
     Dele(&'a [u8]),
     Rnfr(&'a [u8]),
     Rnto(&'a [u8]),
+    /// `SITE CHMOD <octal> <path>`: not in any RFC, but what vsftpd,
+    /// ProFTPD, Pure-FTPd and pyftpdlib understand. The mode is at most
+    /// `0o7777` (the caller checks; the wire form is whatever octal it is).
+    SiteChmod(u16, &'a [u8]),
     Noop,
     Abor,
     Quit,
@@ -58,7 +64,7 @@ impl Command<'_> {
             Command::User(_) => "USER",
             Command::Pass(_) => "PASS",
             Command::Feat => "FEAT",
-            Command::OptsUtf8On => "OPTS",
+            Command::OptsUtf8On | Command::OptsMlst(_) => "OPTS",
             Command::TypeImage => "TYPE",
             Command::Pwd => "PWD",
             Command::Cwd(_) => "CWD",
@@ -78,6 +84,7 @@ impl Command<'_> {
             Command::Dele(_) => "DELE",
             Command::Rnfr(_) => "RNFR",
             Command::Rnto(_) => "RNTO",
+            Command::SiteChmod(..) => "SITE",
             Command::Noop => "NOOP",
             Command::Abor => "ABOR",
             Command::Quit => "QUIT",
@@ -91,6 +98,7 @@ impl Command<'_> {
     fn argument(&self) -> Option<(&'static str, &[u8])> {
         match *self {
             Command::User(a) => Some(("user name", a)),
+            Command::OptsMlst(a) => Some(("MLST facts", a)),
             Command::Pass(a) => Some(("password", a)),
             Command::Cwd(a)
             | Command::Mlsd(a)
@@ -103,7 +111,8 @@ impl Command<'_> {
             | Command::Rmd(a)
             | Command::Dele(a)
             | Command::Rnfr(a)
-            | Command::Rnto(a) => Some(("path", a)),
+            | Command::Rnto(a)
+            | Command::SiteChmod(_, a) => Some(("path", a)),
             _ => None,
         }
     }
@@ -114,11 +123,21 @@ impl Command<'_> {
         line.extend_from_slice(self.verb().as_bytes());
         match self {
             Command::OptsUtf8On => line.extend_from_slice(b" UTF8 ON"),
+            Command::OptsMlst(facts) => {
+                check_argument("MLST facts", facts)?;
+                line.extend_from_slice(b" MLST ");
+                line.extend_from_slice(facts);
+            }
             Command::TypeImage => line.extend_from_slice(b" I"),
             Command::AuthTls => line.extend_from_slice(b" TLS"),
             Command::Pbsz0 => line.extend_from_slice(b" 0"),
             Command::ProtP => line.extend_from_slice(b" P"),
             Command::Rest(offset) => line.extend_from_slice(format!(" {offset}").as_bytes()),
+            Command::SiteChmod(mode, path) => {
+                check_argument("path", path)?;
+                line.extend_from_slice(format!(" CHMOD {mode:03o} ").as_bytes());
+                line.extend_from_slice(path);
+            }
             // An empty MLSD argument means "the current directory".
             Command::Mlsd([]) => {}
             _ => {
@@ -148,11 +167,17 @@ impl fmt::Display for Command<'_> {
         match self {
             Command::Pass(_) => write!(f, "PASS ***"),
             Command::OptsUtf8On => write!(f, "OPTS UTF8 ON"),
+            Command::OptsMlst(facts) => write!(f, "OPTS MLST {}", String::from_utf8_lossy(facts)),
             Command::TypeImage => write!(f, "TYPE I"),
             Command::AuthTls => write!(f, "AUTH TLS"),
             Command::Pbsz0 => write!(f, "PBSZ 0"),
             Command::ProtP => write!(f, "PROT P"),
             Command::Rest(o) => write!(f, "REST {o}"),
+            Command::SiteChmod(mode, path) => write!(
+                f,
+                "SITE CHMOD {mode:03o} {}",
+                String::from_utf8_lossy(path).escape_debug()
+            ),
             _ => match self.argument() {
                 Some((_, arg)) if !arg.is_empty() => {
                     write!(
@@ -270,6 +295,31 @@ mod tests {
     fn encodes_rnfr_rnto() {
         assert_eq!(wire(Command::Rnfr(b"a")), b"RNFR a\r\n");
         assert_eq!(wire(Command::Rnto(b"b")), b"RNTO b\r\n");
+    }
+    #[test]
+    fn encodes_opts_mlst() {
+        assert_eq!(
+            wire(Command::OptsMlst(b"type;size;unix.mode;")),
+            b"OPTS MLST type;size;unix.mode;\r\n"
+        );
+        assert!(Command::OptsMlst(b"a\r\nDELE x").encode().is_err());
+    }
+    #[test]
+    fn encodes_site_chmod_in_octal() {
+        assert_eq!(
+            wire(Command::SiteChmod(0o644, b"/a b.txt")),
+            b"SITE CHMOD 644 /a b.txt\r\n"
+        );
+        assert_eq!(
+            wire(Command::SiteChmod(0o4755, b"x")),
+            b"SITE CHMOD 4755 x\r\n"
+        );
+        assert_eq!(wire(Command::SiteChmod(0o7, b"x")), b"SITE CHMOD 007 x\r\n");
+        assert_eq!(
+            Command::SiteChmod(0o600, b"/k").to_string(),
+            "SITE CHMOD 600 /k"
+        );
+        assert!(Command::SiteChmod(0o644, b"x\r\nDELE y").encode().is_err());
     }
     #[test]
     fn encodes_auth_tls() {

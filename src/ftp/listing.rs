@@ -48,6 +48,8 @@ pub struct Entries {
     sizes: Vec<u64>,
     /// `i64::MIN`: the server gave no time.
     times: Vec<i64>,
+    /// `u16::MAX` (not a mode: those end at `0o7777`): the server gave none.
+    modes: Vec<u16>,
     /// Symlink targets, rare: (entry, start, end in `link_bytes`), by entry.
     links: Vec<(u32, u32, u32)>,
     link_bytes: Vec<u8>,
@@ -55,6 +57,7 @@ pub struct Entries {
 
 const NO_SIZE: u64 = u64::MAX;
 const NO_TIME: i64 = i64::MIN;
+const NO_MODE: u16 = u16::MAX;
 
 impl Entries {
     /// How many entries.
@@ -91,6 +94,11 @@ impl Entries {
         Some(self.times[i]).filter(|&t| t != NO_TIME)
     }
 
+    /// Permission bits (`0o644`), when the listing told them.
+    pub fn mode(&self, i: usize) -> Option<u16> {
+        Some(self.modes[i]).filter(|&m| m != NO_MODE)
+    }
+
     /// A symlink's target, when the server told it.
     pub fn link_target(&self, i: usize) -> Option<&[u8]> {
         let at = self.links.binary_search_by_key(&i, |l| l.0 as usize).ok()?;
@@ -124,6 +132,7 @@ impl Entries {
         });
         self.sizes.push(entry.size.unwrap_or(NO_SIZE));
         self.times.push(entry.modified.unwrap_or(NO_TIME));
+        self.modes.push(entry.mode.unwrap_or(NO_MODE));
         if let Some(t) = target {
             let start = self.link_bytes.len() as u32;
             self.link_bytes.extend_from_slice(t);
@@ -299,11 +308,16 @@ mod tests {
         assert_eq!(e.kind(4), EntryType::Unknown);
         assert_eq!(e.name(4), b"not a listing line");
         assert_eq!((e.size(4), e.modified(4)), (None, None));
+        let modes: Vec<_> = (0..5).map(|i| e.mode(i)).collect();
+        assert_eq!(
+            modes,
+            [Some(0o644), Some(0o755), Some(0o777), Some(0o660), None]
+        );
     }
 
     #[test]
     fn matches_the_whole_listing_parser() {
-        let text = b"type=file;size=3;modify=20240229134500; caf\xe9\r\n\
+        let text = b"type=file;size=3;modify=20240229134500;UNIX.mode=0600; caf\xe9\r\n\
                      type=dir; .\r\ntype=cdir; x\r\ntype=OS.unix=slink:/t; ln\r\n";
         let whole = list::parse_listing(text, Format::Mlsd, NOW);
         let compact = Entries::parse(text, Format::Mlsd, NOW);
@@ -312,7 +326,9 @@ mod tests {
             assert_eq!(compact.name(i), &w.name[..]);
             assert_eq!(compact.size(i), w.size);
             assert_eq!(compact.modified(i), w.modified);
+            assert_eq!(compact.mode(i), w.mode);
         }
+        assert_eq!(compact.mode(0), Some(0o600));
     }
 
     #[test]

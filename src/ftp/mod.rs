@@ -47,7 +47,7 @@ pub use client::Client;
 pub use error::{Error, LoginStep, Result};
 pub use features::Features;
 pub use ftps::{PinStore, TlsMode, Trust, SYSTEM_CA_FILE};
-pub use list::{days_from_civil, is_valid_name, Entry, Kind};
+pub use list::{days_from_civil, is_valid_name, Entry, Kind, MAX_MODE};
 pub use listing::{Entries, EntryType, Pending, MAX_LINE_BYTES};
 pub use not_ftp::NotFtp;
 pub use reply::{codes, Reply};

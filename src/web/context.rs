@@ -99,12 +99,18 @@ pub fn cookie(ex: &Exchange<'_>, name: &str) -> Option<String> {
 
 /// Reads an urlencoded form body, capped at [`MAX_FORM_BYTES`] and [`FORM_DEADLINE`].
 pub fn read_form(ex: &mut Exchange<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    read_form_capped(ex, MAX_FORM_BYTES)
+}
+
+/// Like [`read_form`] with a cap of its own (the text editor's form holds
+/// a whole file).
+pub fn read_form_capped(ex: &mut Exchange<'_>, max: usize) -> Result<Vec<(String, Vec<u8>)>> {
     let deadline = Instant::now() + FORM_DEADLINE;
-    match ex.body().read_capped(MAX_FORM_BYTES, deadline) {
+    match ex.body().read_capped(max, deadline) {
         Ok(body) => Ok(paths::parse_form(&body)),
         Err(BodyError::TooLarge) => Err(Error::TooLarge(format!(
             "The form is larger than {} KiB.",
-            MAX_FORM_BYTES / 1024
+            max / 1024
         ))),
         Err(BodyError::Io(_)) => Err(Error::BadRequest("the form could not be read".into())),
     }

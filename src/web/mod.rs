@@ -10,7 +10,9 @@
 mod address;
 mod assets;
 mod context;
+mod copies;
 mod crc32;
+mod eol;
 mod error;
 mod fail;
 mod format;
@@ -22,6 +24,7 @@ mod json;
 mod media;
 pub(crate) mod multipart;
 mod paths;
+mod perms;
 mod pins;
 mod pipe;
 mod probe;

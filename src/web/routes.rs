@@ -8,7 +8,8 @@ use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
 use super::handlers::{
-    archive, browse, bulk, copy, download, login, manage, preview, resume, search, upload,
+    archive, browse, bulk, chmod, copy, download, edit, login, manage, new_file, preview, resume,
+    search, upload,
 };
 use super::response;
 use super::session::COOKIE;
@@ -56,6 +57,11 @@ const ROUTES: &[Route] = &[
     at(Method::Get, "/upload/", resume::status, Back::Parent),
     at(Method::Delete, "/upload/", resume::cancel, Back::Parent),
     at(Method::Post, "/mkdir/", manage::mkdir, Back::Dir),
+    at(Method::Post, "/new-file/", new_file::create, Back::Dir),
+    at(Method::Get, "/edit/", edit::page, Back::Parent),
+    at(Method::Post, "/edit/", edit::save, Back::Parent),
+    at(Method::Get, "/chmod/", chmod::page, Back::Parent),
+    at(Method::Post, "/chmod/", chmod::change, Back::Parent),
     at(Method::Get, "/rename/", manage::rename_page, Back::Parent),
     at(Method::Post, "/rename/", manage::rename, Back::Parent),
     at(Method::Get, "/delete/", manage::delete_page, Back::Parent),

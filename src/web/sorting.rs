@@ -224,6 +224,7 @@ mod tests {
 
     fn entry(name: &[u8], kind: Kind, size: Option<u64>, modified: Option<i64>) -> Entry {
         Entry {
+            mode: None,
             name: name.to_vec(),
             kind,
             size,

@@ -82,7 +82,7 @@ async function checkSorting(page, files, inPlace = false) {
   await sortBy(page, 'size', 'descending', inPlace);
   assert.deepEqual(
     (await sortState(page)),
-    { name: null, size: 'descending', modified: null, actions: null },
+    { name: null, size: 'descending', modified: null, perms: null, actions: null },
     'only the size column says it sorts',
   );
   assert.match(new URL(page.url()).search, /sort=size/);

@@ -45,6 +45,7 @@ pub(super) fn parse_dos(words: &Words) -> Option<Entry> {
         kind,
         size,
         modified: hour.and_then(|h| timestamp(year, month, day, h, m, s)),
+        mode: None,
     })
 }
 

@@ -3,6 +3,7 @@
 //! RFC 3659 §7 machine listings (`fact=value;fact=value; name`): the facts
 //! ftpgate shows and the name after the first space, kept byte for byte.
 
+use super::mode;
 use super::time::parse_time_val;
 use super::words::parse_u64;
 use super::{checked, Entry, Kind, Line};
@@ -18,7 +19,7 @@ pub fn parse_mlsd_line(line: &[u8]) -> Line {
         return Line::Unknown;
     }
     let (mut kind, mut size, mut sizd, mut modified) = (Kind::File, None, None, None);
-    let mut link = None;
+    let (mut link, mut unix_mode) = (None, None);
     for fact in facts.split(|&b| b == b';').filter(|f| !f.is_empty()) {
         // Split on the first `=` only: `type=OS.unix=slink:/x` keeps its value whole.
         let Some(eq) = fact.iter().position(|&b| b == b'=').filter(|&eq| eq > 0) else {
@@ -36,6 +37,8 @@ pub fn parse_mlsd_line(line: &[u8]) -> Line {
             sizd = parse_u64(value);
         } else if key.eq_ignore_ascii_case(b"modify") {
             modified = parse_time_val(value);
+        } else if key.eq_ignore_ascii_case(b"unix.mode") {
+            unix_mode = mode::from_octal(value);
         } else if let Some(target) = link_fact(key, value) {
             link = Some(target);
         }
@@ -59,6 +62,7 @@ pub fn parse_mlsd_line(line: &[u8]) -> Line {
         kind,
         size,
         modified,
+        mode: unix_mode,
     }))
 }
 

@@ -6,6 +6,7 @@
 
 mod dos;
 mod mlsd;
+mod mode;
 #[cfg(test)]
 mod test_support;
 mod time;
@@ -14,6 +15,7 @@ mod unix_date;
 mod words;
 
 pub use mlsd::parse_mlsd_line;
+pub use mode::MAX_MODE;
 pub use time::{days_from_civil, parse_time_val};
 
 use dos::parse_dos;
@@ -48,6 +50,8 @@ pub struct Entry {
     pub size: Option<u64>,
     /// Modification time in seconds since the Unix epoch (UTC as far as the server says).
     pub modified: Option<i64>,
+    /// Permission bits (`0o644`), from LIST's mode word or MLSD's `UNIX.mode`.
+    pub mode: Option<u16>,
 }
 
 /// Which listing command produced the text.
@@ -113,6 +117,7 @@ pub fn parse_listing(text: &[u8], format: Format, now: i64) -> Vec<Entry> {
                 kind: Kind::Unknown,
                 size: None,
                 modified: None,
+                mode: None,
             }),
         }
     }

@@ -3,6 +3,7 @@
 //! The mode word, the `total` line and the name (with a symlink's target);
 //! finding and reading the date columns is `unix_date`'s part.
 
+use super::mode;
 use super::unix_date::find_unix_date;
 use super::words::{parse_u64, Words};
 use super::{Entry, Kind};
@@ -59,6 +60,7 @@ pub(super) fn parse_unix(words: &Words, type_char: u8, now: i64) -> Option<Entry
         kind,
         size,
         modified: date.modified,
+        mode: words.get(0).and_then(mode::from_ls),
     })
 }
 

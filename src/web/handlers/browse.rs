@@ -19,6 +19,7 @@ use crate::web::handlers::resume;
 use crate::web::json::{self, Object};
 use crate::web::media;
 use crate::web::paths;
+use crate::web::perms;
 use crate::web::response::{self, Encoder};
 use crate::web::sorting::{Key, View, Window};
 use crate::web::tree;
@@ -196,6 +197,7 @@ fn folder(dir: &[u8], view: &View, csrf: &str) -> Folder {
         csrf: csrf.to_string(),
         upload_action: action("upload"),
         mkdir_action: action("mkdir"),
+        new_file_action: action("new-file"),
         zip_href: action("zip"),
         search_href: action("search"),
         delete_selected_href: action("delete-selected"),
@@ -304,10 +306,12 @@ fn entry_view(dir: &[u8], entries: &Entries, i: usize, now: i64) -> EntryView {
         .size(i)
         .filter(|_| matches!(kind, EntryKind::File | EntryKind::Other));
     let modified = entries.modified(i);
+    let mode = entries.mode(i);
+    let entry_icon = icon(kind, name);
     EntryView {
         name: String::from_utf8_lossy(name).into_owned(),
         kind,
-        icon: icon(kind, name),
+        icon: entry_icon,
         href,
         download_href,
         previews,
@@ -323,6 +327,10 @@ fn entry_view(dir: &[u8], entries: &Entries, i: usize, now: i64) -> EntryView {
             .map(|t| String::from_utf8_lossy(t).into_owned()),
         rename_href: format!("/rename{}", paths::encode(&path)),
         delete_href: format!("/delete{}", paths::encode(&path)),
+        edit_href: (entry_icon == Icon::Text).then(|| format!("/edit{}", paths::encode(&path))),
+        mode_letters: mode.map(perms::letters),
+        mode_octal: mode.map(perms::octal),
+        chmod_href: format!("/chmod{}", paths::encode(&path)),
         select_value: (kind != EntryKind::Invalid).then(|| paths::encode_component(name)),
         selected: false,
     }
@@ -437,6 +445,9 @@ fn entry_json(dir: &[u8], entries: &Entries, i: usize) -> String {
         .opt("size", size, |o, k, s| o.num(k, s))
         .opt("modified", entries.modified(i), |o, k, m| {
             o.str(k, &iso_time(m))
+        })
+        .opt("mode", entries.mode(i), |o, k, m| {
+            o.str(k, &perms::octal(m))
         })
         .opt("href", href, |o, k, h| o.str(k, &h));
     if let Some(target) = entries.link_target(i) {

@@ -248,7 +248,7 @@ fn refused_link(name: &str, e: crate::ftp::Error) -> Error {
 }
 
 /// The decoded path of a rename or delete; the top folder is refused.
-fn changeable(path: &[u8], verb: &str) -> Result<Vec<u8>> {
+pub(super) fn changeable(path: &[u8], verb: &str) -> Result<Vec<u8>> {
     if path == b"/" {
         return Err(Error::BadRequest(format!(
             "the top folder cannot be {verb}"
@@ -258,7 +258,7 @@ fn changeable(path: &[u8], verb: &str) -> Result<Vec<u8>> {
 }
 
 /// The entry at `path`, or a 404 that names it.
-fn existing(c: &mut Client, path: &[u8]) -> Result<Entry> {
+pub(super) fn existing(c: &mut Client, path: &[u8]) -> Result<Entry> {
     find(c, path)?.ok_or_else(|| {
         Error::Missing(format!(
             "There is no “{}” on the FTP server (it may have just been moved or deleted).",
@@ -286,6 +286,7 @@ pub(super) fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
         kind,
         size: None,
         modified: None,
+        mode: None,
     };
     if c.size(path).is_ok() {
         return Ok(Some(probe(Kind::File)));
@@ -298,7 +299,7 @@ pub(super) fn find(c: &mut Client, path: &[u8]) -> Result<Option<Entry>> {
 
 /// Success: JSON `{"message", "path"[, "files", "folders"]}`, or 303 back to `dir` with
 /// the message as a flash.
-fn done(
+pub(super) fn done(
     ctx: &Ctx,
     session: &Session,
     dir: &[u8],
@@ -348,7 +349,7 @@ fn entry_kind(kind: &Kind) -> EntryKind {
 }
 
 /// A name or path as text (lossy for bytes that are not UTF-8).
-fn shown(bytes: &[u8]) -> String {
+pub(super) fn shown(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

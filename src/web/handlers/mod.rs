@@ -7,10 +7,13 @@
 pub mod archive;
 pub mod browse;
 pub mod bulk;
+pub mod chmod;
 pub mod copy;
 pub mod download;
+pub mod edit;
 pub mod login;
 pub mod manage;
+pub mod new_file;
 pub mod preview;
 pub mod resume;
 pub mod search;

@@ -5,6 +5,8 @@
 //! and every user-controlled string is escaped by maud.
 
 pub mod browse;
+pub mod chmod;
+pub mod edit;
 mod layout;
 pub mod model;
 pub mod pages;
@@ -92,6 +94,10 @@ mod tests {
             link_target: None,
             rename_href: format!("/rename/x/{}", name.len()),
             delete_href: format!("/delete/x/{}", name.len()),
+            edit_href: Some(format!("/edit/x/{}", name.len())),
+            mode_letters: Some("rw-r--r--".into()),
+            mode_octal: Some("0644".into()),
+            chmod_href: format!("/chmod/x/{}", name.len()),
             select_value: Some(name.to_string()),
             selected: false,
         }
@@ -146,6 +152,7 @@ mod tests {
             move_selected_href: "/move-selected/pub/music/".into(),
             copy_selected_href: "/copy-selected/pub/music/".into(),
             mkdir_action: "/mkdir/pub/music/".into(),
+            new_file_action: "/new-file/pub/music/".into(),
             cwd: "/pub/music".into(),
             json_href: "/browse/pub/music/?format=json".into(),
         };
@@ -270,6 +277,59 @@ mod tests {
         assert_escaped(&html, &["rname"]);
     }
 
+    fn edit_form() -> super::edit::EditForm {
+        super::edit::EditForm {
+            name: "a.txt".into(),
+            path: "/a.txt".into(),
+            action: "/edit/a.txt".into(),
+            text: "hello".into(),
+            eol: "lf",
+            utf8: true,
+            ..Default::default()
+        }
+    }
+
+    fn chmod_form() -> super::chmod::ChmodForm {
+        super::chmod::ChmodForm {
+            name: "a.txt".into(),
+            path: "/a.txt".into(),
+            kind: "file",
+            octal: "0644".into(),
+            letters: "rw-r--r--".into(),
+            boxes: Vec::new(),
+            action: "/chmod/a.txt".into(),
+            csrf: "tok123".into(),
+            back_href: "/browse/".into(),
+        }
+    }
+
+    #[test]
+    fn edit_and_chmod_pages_escape_every_field() {
+        let mut e = edit_form();
+        (e.name, e.path, e.text, e.error) = (
+            evil("ename"),
+            evil("epath"),
+            evil("etext"),
+            Some(evil("eerror")),
+        );
+        (e.size, e.mdtm) = (evil("esize"), evil("emdtm"));
+        e.conflict = true;
+        let html = super::edit::edit(&logged_in(), &e).into_string();
+        assert_escaped(
+            &html,
+            &["ename", "epath", "etext", "eerror", "esize", "emdtm"],
+        );
+        let mut c = chmod_form();
+        (c.name, c.path, c.octal, c.letters) = (
+            evil("cname"),
+            evil("cpath"),
+            evil("coctal"),
+            evil("cletters"),
+        );
+        let html = super::chmod::chmod(&logged_in(), &c).into_string();
+        assert_escaped(&html, &["cname", "cpath", "coctal", "cletters"]);
+    }
+
     /// One of each page, logged in (`true`) and out.
     fn all_pages() -> Vec<(bool, String)> {
         let mut link = entry("l", EntryKind::Symlink);
@@ -292,6 +352,8 @@ mod tests {
             (false, pages::error(&out, &error_page())),
             (true, pages::confirm_delete(&inn, &confirm(true))),
             (true, pages::rename(&inn, &rename_form())),
+            (true, super::edit::edit(&inn, &edit_form())),
+            (true, super::chmod::chmod(&inn, &chmod_form())),
         ]
         .into_iter()
         .map(|(logged_in, html)| (logged_in, html.into_string()))
@@ -302,6 +364,10 @@ mod tests {
     fn browse_escapes_names_paths_crumbs_links_and_the_layout() {
         let mut file = entry(&evil("name"), EntryKind::File);
         file.href = evil("href");
+        file.mode_letters = Some(evil("mode"));
+        file.mode_octal = Some(evil("octal"));
+        file.edit_href = Some(evil("edit"));
+        file.chmod_href = evil("chmod");
         let mut link = entry(&evil("link"), EntryKind::Symlink);
         link.link_target = Some(evil("target"));
         let mut list = listing(vec![file, link]);
@@ -321,6 +387,10 @@ mod tests {
             "crumb",
             "crumbhref",
             "cwd",
+            "mode",
+            "octal",
+            "edit",
+            "chmod",
         ];
         assert_escaped(&html, &tags);
         assert_escaped(&html, &["title", "account", "csrf", "flash"]);

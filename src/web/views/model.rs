@@ -165,6 +165,13 @@ pub struct EntryView {
     /// `GET /rename/<path>` and `GET /delete/<path>`: the pages that work without JS.
     pub rename_href: String,
     pub delete_href: String,
+    /// `GET /edit/<path>`, for a text-like file.
+    pub edit_href: Option<String>,
+    /// The mode as `rw-r--r--` and `0644`, when the listing told it, and
+    /// the permissions page it links to (`GET /chmod/<path>`).
+    pub mode_letters: Option<String>,
+    pub mode_octal: Option<String>,
+    pub chmod_href: String,
     /// The selection checkbox's value: the name, percent-encoded (a name
     /// need not be UTF-8); `None` for an entry that is never acted on.
     pub select_value: Option<String>,
@@ -202,8 +209,10 @@ pub struct Folder {
     pub csrf: String,
     /// `POST` target of the upload form (`/upload/<dir>/`).
     pub upload_action: String,
-    /// `POST` target of the new-folder form (`/mkdir/<dir>/`).
+    /// `POST` target of the new-folder form (`/mkdir/<dir>/`), and of
+    /// the new-empty-file one (`/new-file/<dir>/`).
     pub mkdir_action: String,
+    pub new_file_action: String,
     /// The folder as a ZIP (`/zip/<dir>/`).
     pub zip_href: String,
     /// `/search/<dir>/`: the filter's text, in every folder below.

@@ -65,6 +65,14 @@ pub(super) fn toolbar(folder: &Folder) -> Markup {
                     autocapitalize="off" spellcheck="false";
                 button.button type="submit" { "Create" }
             }
+            form.new-file.inline method="post" action=(folder.new_file_action) {
+                input type="hidden" name="csrf" value=(folder.csrf);
+                label for="new-file-name" { "New file" }
+                input #new-file-name type="text" name="name" required autocomplete="off"
+                    autocapitalize="off" spellcheck="false";
+                // Not "Create": that names the new-folder button.
+                button.button type="submit" { "Add" }
+            }
             form.filter.inline method="get" action=(folder.href) role="search" {
                 label for="filter-q" { "Filter" }
                 input #filter-q type="search" name="q" value=(folder.q) autocomplete="off"
@@ -163,6 +171,7 @@ pub(super) fn contents(c: &Contents, slot: &'static str) -> Markup {
                                     a.sort href=(h.href) { (h.label) }
                                 }
                             }
+                            th.perms scope="col" { "Permissions" }
                             th.actions scope="col" { span.visually-hidden { "Actions" } }
                         }
                     }
@@ -249,10 +258,25 @@ pub(super) fn entry_row(e: &EntryView) -> Markup {
                     time datetime=[e.modified_iso.as_deref()] title=[e.modified_exact.as_deref()] { (modified) }
                 }
             }
+            td.perms {
+                @if let (Some(letters), Some(octal)) = (&e.mode_letters, &e.mode_octal) {
+                    @if e.kind == EntryKind::Invalid {
+                        code title=(octal) { (letters) }
+                    } @else {
+                        a.mode href=(e.chmod_href) title={ (octal) ": change the permissions" }
+                            aria-label={ "Permissions of " (e.name) ": " (letters) " (" (octal) ")" } {
+                            code { (letters) }
+                        }
+                    }
+                }
+            }
             td.actions {
                 @if e.kind != EntryKind::Invalid {
                 @if let (EntryKind::File, Some(download)) = (e.kind, &e.download_href) {
                     a.action.action-download href=(download) download aria-label={ "Download " (e.name) } { "Download" }
+                }
+                @if let Some(edit) = &e.edit_href {
+                    a.action.action-edit href=(edit) aria-label={ "Edit " (e.name) } { "Edit" }
                 }
                 a.action.action-rename href=(e.rename_href) aria-label={ "Rename " (e.name) } { "Rename" }
                 a.action.action-delete href=(e.delete_href) aria-label={ "Delete " (e.name) } { "Delete" }

@@ -20,7 +20,7 @@ pub mod unftp;
 pub mod web;
 
 use ftpgate::ftp::{Client, Config};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -206,11 +206,36 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
-/// A new empty local directory under the system temp dir.
+/// A new empty local directory, in this test process's own folder under the
+/// system temp dir.
 pub fn temp_dir(prefix: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(unique(prefix));
+    let dir = process_temp().join(unique(prefix));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+/// `$TMPDIR/ftpgate-test-<pid>/`. The in-process server lives in a static
+/// that is never dropped, so nothing deletes its files at exit: instead the
+/// first test of each process deletes the folders of processes that are
+/// gone (once 7 GB of roots piled up in /tmp).
+fn process_temp() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let tmp = std::env::temp_dir();
+        if let Ok(entries) = std::fs::read_dir(&tmp) {
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let pid = name.to_str().and_then(|n| n.strip_prefix("ftpgate-test-"));
+                if let Some(pid) = pid.filter(|p| p.parse::<u32>().is_ok()) {
+                    if !Path::new("/proc").join(pid).exists() {
+                        let _ = std::fs::remove_dir_all(entry.path());
+                    }
+                }
+            }
+        }
+        tmp.join(format!("ftpgate-test-{}", std::process::id()))
+    })
+    .clone()
 }
 
 /// Creates a fresh directory in the login directory and returns its absolute path.

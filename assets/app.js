@@ -916,6 +916,8 @@
 
     input.addEventListener("input", apply);
     form.addEventListener("submit", (event) => {
+      // "Search subfolders" goes to its own page; Enter filters here.
+      if (event.submitter && event.submitter.hasAttribute("formaction")) return;
       event.preventDefault();
       apply();
     });

@@ -10,10 +10,12 @@
 import { after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   allowProblems,
   clickAndLoad,
   createSuite,
+  DOCS,
   flashText,
   logIn,
   row,
@@ -79,6 +81,7 @@ for (const js of [false, true]) {
       const box = page.getByLabel('Text', { exact: true });
       assert.equal(await box.inputValue(), 'line one\nline two\n');
       await box.fill('line one\nline 2\nline three\n');
+      if (js) await page.screenshot({ path: join(DOCS, 'edit.png') });
       await submitEditor('Save');
       assert.equal(new URL(page.url()).pathname, `/browse/uploads/${folder}/`);
       assert.equal(await flashText(page), 'Saved “notes.txt”');

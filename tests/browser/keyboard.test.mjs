@@ -2,12 +2,13 @@
 // filter, the arrows move through the rows, Enter opens a folder, F2 opens
 // the rename dialog and Delete the delete dialog; after either reloads the
 // page, the focus is back on that row (or on the row that took its place).
+// Then "Search subfolders" finds names below the folder, on a page of its own.
 
 import { after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSuite, flashText, logIn, skipReason, SUITE_MS, watch } from './harness.mjs';
+import { createSuite, DOCS, flashText, logIn, skipReason, SUITE_MS, watch } from './harness.mjs';
 
 const suite = createSuite();
 
@@ -82,5 +83,25 @@ describe('the listing from the keyboard', { skip: skipReason, timeout: SUITE_MS 
     await loaded;
     assert.ok(!existsSync(suite.disk('uploads', 'keys', 'b.txt')));
     assert.equal(await focused(), 'c.txt', 'the row that took its place');
+  });
+
+  step('5. "Search subfolders" beside the filter finds names in every folder below', async () => {
+    writeFileSync(suite.disk('uploads', 'keys', 'inner', 'deep c.txt'), 'deep');
+    await page.goto(`${suite.app.base}/browse/uploads/`);
+    await page.locator('#filter-q').fill('C.TXT');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/search/uploads/'),
+      page.getByRole('button', { name: 'Search subfolders' }).click(),
+    ]);
+    assert.equal((await page.locator('h1').textContent()).trim(), 'Search in /uploads');
+    const hits = await page.locator('li.search-hit a.entry-name').allTextContents();
+    assert.deepEqual(hits.sort(), ['c.txt', 'deep c.txt']);
+    assert.match(await page.locator('.search-summary').textContent(), /^2 matches found in 3 folders/);
+    await page.screenshot({ path: join(DOCS, 'search.png') });
+    // A match opens like a listing row: a text file's preview.
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/preview/uploads/keys/inner/deep%20c.txt'),
+      page.locator('li.search-hit a.entry-name', { hasText: 'deep c.txt' }).click(),
+    ]);
   });
 });

@@ -9,24 +9,6 @@ mod common;
 use common::http::encode;
 use common::{targets, web};
 use ftpgate::ftp::Client;
-use std::io::Write;
-
-fn put_file(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
-}
-
-fn names(c: &mut Client, dir: &str) -> Vec<String> {
-    let mut n: Vec<String> = c
-        .list(dir)
-        .unwrap()
-        .into_iter()
-        .map(|e| String::from_utf8_lossy(&e.name).into_owned())
-        .collect();
-    n.sort();
-    n
-}
 
 #[test]
 fn the_ticked_entries_go_and_the_rest_stays() {
@@ -35,12 +17,12 @@ fn the_ticked_entries_go_and_the_rest_stays() {
         let csrf = web::login(&mut http, &t);
         let mut c = t.login();
         let dir = String::from_utf8(common::scratch(&mut c, "bulk")).unwrap();
-        put_file(&mut c, &format!("{dir}/a b.txt"), b"a");
-        put_file(&mut c, &format!("{dir}/keep.txt"), b"k");
+        common::put_file(&mut c, &format!("{dir}/a b.txt"), b"a");
+        common::put_file(&mut c, &format!("{dir}/keep.txt"), b"k");
         c.mkd(format!("{dir}/tree")).unwrap();
         c.mkd(format!("{dir}/tree/sub")).unwrap();
-        put_file(&mut c, &format!("{dir}/tree/sub/x.txt"), b"x");
-        put_file(&mut c, &format!("{dir}/tree/y.txt"), b"y");
+        common::put_file(&mut c, &format!("{dir}/tree/sub/x.txt"), b"x");
+        common::put_file(&mut c, &format!("{dir}/tree/y.txt"), b"y");
         let base = format!("/delete-selected{}/", encode(dir.as_bytes()));
         let query = "?item=a%2520b.txt&item=tree";
 
@@ -56,7 +38,7 @@ fn the_ticked_entries_go_and_the_rest_stays() {
         assert!(page.contains(r#"name="item" value="a%20b.txt""#), "{page}");
         assert!(page.contains("Delete 2 items"), "{page}");
         assert_eq!(
-            names(&mut c, &dir).len(),
+            common::names(&mut c, &dir).len(),
             3,
             "{}: the preview changed nothing",
             t.name
@@ -74,7 +56,7 @@ fn the_ticked_entries_go_and_the_rest_stays() {
         );
         assert_eq!(refused.status, 404, "{}: {}", t.name, refused.text());
         assert_eq!(
-            names(&mut c, &dir).len(),
+            common::names(&mut c, &dir).len(),
             3,
             "{}: nothing was deleted",
             t.name
@@ -89,7 +71,7 @@ fn the_ticked_entries_go_and_the_rest_stays() {
             ],
         );
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
-        assert_eq!(names(&mut c, &dir), ["keep.txt"], "{}", t.name);
+        assert_eq!(common::names(&mut c, &dir), ["keep.txt"], "{}", t.name);
         let flash = http
             .get(&format!("/browse{}/", encode(dir.as_bytes())))
             .text();
@@ -109,13 +91,13 @@ fn ticked_entries_move_to_a_picked_folder_and_never_replace() {
         let csrf = web::login(&mut http, &t);
         let mut c = t.login();
         let dir = String::from_utf8(common::scratch(&mut c, "move")).unwrap();
-        put_file(&mut c, &format!("{dir}/a.txt"), b"a");
-        put_file(&mut c, &format!("{dir}/b.txt"), b"b");
+        common::put_file(&mut c, &format!("{dir}/a.txt"), b"a");
+        common::put_file(&mut c, &format!("{dir}/b.txt"), b"b");
         c.mkd(format!("{dir}/d")).unwrap();
         c.mkd(format!("{dir}/d/sub")).unwrap();
-        put_file(&mut c, &format!("{dir}/d/in.txt"), b"in");
+        common::put_file(&mut c, &format!("{dir}/d/in.txt"), b"in");
         c.mkd(format!("{dir}/archive")).unwrap();
-        put_file(&mut c, &format!("{dir}/archive/b.txt"), b"older b");
+        common::put_file(&mut c, &format!("{dir}/archive/b.txt"), b"older b");
         let base = format!("/move-selected{}/", encode(dir.as_bytes()));
 
         // The picker: the folders here, each a link that keeps the items.
@@ -138,13 +120,13 @@ fn ticked_entries_move_to_a_picked_folder_and_never_replace() {
         let r = post(&mut http, &["a.txt", "b.txt"], "archive");
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
         assert_eq!(
-            names(&mut c, &format!("{dir}/archive")),
+            common::names(&mut c, &format!("{dir}/archive")),
             ["b.txt"],
             "{}",
             t.name
         );
         assert_eq!(
-            names(&mut c, &dir),
+            common::names(&mut c, &dir),
             ["a.txt", "archive", "b.txt", "d"],
             "{}",
             t.name
@@ -155,15 +137,20 @@ fn ticked_entries_move_to_a_picked_folder_and_never_replace() {
 
         let r = post(&mut http, &["a.txt", "d"], "archive");
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
-        assert_eq!(names(&mut c, &dir), ["archive", "b.txt"], "{}", t.name);
         assert_eq!(
-            names(&mut c, &format!("{dir}/archive")),
+            common::names(&mut c, &dir),
+            ["archive", "b.txt"],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            common::names(&mut c, &format!("{dir}/archive")),
             ["a.txt", "b.txt", "d"],
             "{}",
             t.name
         );
         assert_eq!(
-            names(&mut c, &format!("{dir}/archive/d")),
+            common::names(&mut c, &format!("{dir}/archive/d")),
             ["in.txt", "sub"]
         );
         // Relative, upwards: back out of the archive by ../
@@ -176,7 +163,7 @@ fn ticked_entries_move_to_a_picked_folder_and_never_replace() {
         let r = http.post_form(&back, &fields);
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
         assert_eq!(
-            names(&mut c, &dir),
+            common::names(&mut c, &dir),
             ["a.txt", "archive", "b.txt"],
             "{}",
             t.name
@@ -193,13 +180,13 @@ fn ticked_entries_copy_whole_and_never_replace() {
         let mut c = t.login();
         let dir = String::from_utf8(common::scratch(&mut c, "copy")).unwrap();
         let big = common::pattern(2 * 1024 * 1024 + 5, 6);
-        put_file(&mut c, &format!("{dir}/big.bin"), &big);
+        common::put_file(&mut c, &format!("{dir}/big.bin"), &big);
         c.mkd(format!("{dir}/d")).unwrap();
         c.mkd(format!("{dir}/d/sub")).unwrap();
-        put_file(&mut c, &format!("{dir}/d/sub/in.txt"), b"in");
+        common::put_file(&mut c, &format!("{dir}/d/sub/in.txt"), b"in");
         c.mkd(format!("{dir}/to")).unwrap();
-        put_file(&mut c, &format!("{dir}/to/taken.txt"), b"mine");
-        put_file(&mut c, &format!("{dir}/taken.txt"), b"theirs");
+        common::put_file(&mut c, &format!("{dir}/to/taken.txt"), b"mine");
+        common::put_file(&mut c, &format!("{dir}/taken.txt"), b"theirs");
         let base = format!("/copy-selected{}/", encode(dir.as_bytes()));
         let page = http.get(&format!("{base}?item=big.bin")).text();
         assert!(page.contains("Copy 1 item from"), "{page}");
@@ -212,7 +199,7 @@ fn ticked_entries_copy_whole_and_never_replace() {
         let r = post(&mut http, &["big.bin", "taken.txt"]);
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
         assert_eq!(
-            names(&mut c, &format!("{dir}/to")),
+            common::names(&mut c, &format!("{dir}/to")),
             ["taken.txt"],
             "{}",
             t.name
@@ -240,12 +227,12 @@ fn ticked_entries_copy_whole_and_never_replace() {
             t.name
         );
         assert_eq!(
-            names(&mut c, &format!("{dir}/to")),
+            common::names(&mut c, &format!("{dir}/to")),
             ["big.bin", "d", "taken.txt"]
         );
         // The originals stay.
         assert_eq!(
-            names(&mut c, &dir),
+            common::names(&mut c, &dir),
             ["big.bin", "d", "taken.txt", "to"],
             "{}",
             t.name
@@ -317,7 +304,7 @@ fn select_all_and_every_page() {
     let mut c = t.login();
     let dir = String::from_utf8(common::scratch(&mut c, "all")).unwrap();
     for n in ["x.txt", "y.txt", "z.txt"] {
-        put_file(&mut c, &format!("{dir}/{n}"), n.as_bytes());
+        common::put_file(&mut c, &format!("{dir}/{n}"), n.as_bytes());
     }
     let page = http
         .get(&format!("/browse{}/?select=all", encode(dir.as_bytes())))
@@ -339,6 +326,6 @@ fn select_all_and_every_page() {
     );
     let r = http.post_form(&base, &[("csrf", csrf.as_bytes()), ("all", b"1")]);
     assert_eq!(r.status, 303, "{}", r.text());
-    assert!(names(&mut c, &dir).is_empty());
+    assert!(common::names(&mut c, &dir).is_empty());
     srv.stop();
 }

@@ -7,8 +7,6 @@ mod common;
 use common::fake::{self, expect, send, Fake, Step};
 use common::http::{encode, Http};
 use common::{targets_with_roots, web, Target};
-use ftpgate::ftp::Client;
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -21,12 +19,6 @@ fn web_login(features: &[&str]) -> Vec<Step> {
 
 fn mode_on_disk(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
-}
-
-fn put(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
 }
 
 fn chmod(http: &mut Http, path: &str, fields: &[(&str, &[u8])]) -> common::http::Resp {
@@ -151,7 +143,7 @@ fn setup(http: &mut Http, t: &Target, root: &Path) -> (String, String, std::path
     let csrf = web::login(http, t);
     let mut c = t.login();
     let dir = String::from_utf8(common::scratch(&mut c, "chmod")).unwrap();
-    put(&mut c, &format!("{dir}/run me.sh"), b"#!/bin/sh\n");
+    common::put_file(&mut c, &format!("{dir}/run me.sh"), b"#!/bin/sh\n");
     c.mkd(format!("{dir}/box")).unwrap();
     let disk = root.join(dir.trim_start_matches('/'));
     (csrf, dir, disk)

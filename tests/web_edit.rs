@@ -8,44 +8,10 @@
 mod common;
 
 use common::http::{encode, input_value, Http, Resp};
-use common::{targets, targets_with_roots, web, Target};
-use ftpgate::ftp::Client;
-use std::io::{Read, Write};
+use common::{targets, targets_with_roots, web};
 
 /// The editor's cap (README: 1 MiB).
 const CAP: usize = 1024 * 1024;
-
-fn setup(http: &mut Http, t: &Target, test: &str) -> (String, Client, String) {
-    let csrf = web::login(http, t);
-    let mut c = t.login();
-    let dir = String::from_utf8(common::scratch(&mut c, test)).unwrap();
-    (csrf, c, dir)
-}
-
-fn put(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
-}
-
-fn get(c: &mut Client, path: &str) -> Vec<u8> {
-    let mut down = c.retr(path, 0).unwrap();
-    let mut out = Vec::new();
-    down.read_to_end(&mut out).unwrap();
-    down.finish().unwrap();
-    out
-}
-
-fn names(c: &mut Client, dir: &str) -> Vec<String> {
-    let mut n: Vec<String> = c
-        .list(dir)
-        .unwrap()
-        .into_iter()
-        .map(|e| String::from_utf8_lossy(&e.name).into_owned())
-        .collect();
-    n.sort();
-    n
-}
 
 /// What the edit page recorded when it opened the file.
 struct Opened {
@@ -100,7 +66,7 @@ fn follow(http: &mut Http, r: &Resp) -> String {
 fn new_file_makes_an_empty_file_and_never_replaces_one() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "newfile");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "newfile");
         let url = format!("/new-file{}/", encode(dir.as_bytes()));
         let r = http.post_form(
             &url,
@@ -118,7 +84,7 @@ fn new_file_makes_an_empty_file_and_never_replaces_one() {
             t.name
         );
 
-        put(&mut c, &format!("{dir}/taken.txt"), b"keep me");
+        common::put_file(&mut c, &format!("{dir}/taken.txt"), b"keep me");
         let r = http.post_form(&url, &[("csrf", csrf.as_bytes()), ("name", b"taken.txt")]);
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
         assert!(
@@ -128,7 +94,7 @@ fn new_file_makes_an_empty_file_and_never_replaces_one() {
             r.text()
         );
         assert_eq!(
-            get(&mut c, &format!("{dir}/taken.txt")),
+            common::get_file(&mut c, &format!("{dir}/taken.txt")),
             b"keep me",
             "{}",
             t.name
@@ -144,7 +110,7 @@ fn new_file_makes_an_empty_file_and_never_replaces_one() {
         let r = http.post_form(&url, &[("name", b"nocsrf.txt")]);
         assert_eq!(r.status, 403, "{}", t.name);
         assert_eq!(
-            names(&mut c, &dir),
+            common::names(&mut c, &dir),
             ["a folder", "taken.txt", "todo list.txt"],
             "{}",
             t.name
@@ -174,9 +140,9 @@ fn new_file_makes_an_empty_file_and_never_replaces_one() {
 fn the_editor_saves_through_a_temporary_name_and_keeps_lf() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "edit");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "edit");
         let path = format!("{dir}/notes.txt");
-        put(&mut c, &path, b"\none <b>&amp;\ntwo\n");
+        common::put_file(&mut c, &path, b"\none <b>&amp;\ntwo\n");
         let o = open(&mut http, &path);
         assert_eq!(
             (o.size.as_str(), o.eol.as_str(), o.utf8.as_str()),
@@ -207,9 +173,14 @@ fn the_editor_saves_through_a_temporary_name_and_keeps_lf() {
             "{}",
             t.name
         );
-        assert_eq!(get(&mut c, &path), b"\none\ntwo\nthree\n", "{}", t.name);
         assert_eq!(
-            names(&mut c, &dir),
+            common::get_file(&mut c, &path),
+            b"\none\ntwo\nthree\n",
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            common::names(&mut c, &dir),
             ["notes.txt"],
             "{}: no temporary file left",
             t.name
@@ -218,12 +189,22 @@ fn the_editor_saves_through_a_temporary_name_and_keeps_lf() {
         // A stale form (what was opened before that save) is now a conflict.
         let r = save(&mut http, &path, &csrf, &o, b"stale", &[]);
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &path), b"\none\ntwo\nthree\n", "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &path),
+            b"\none\ntwo\nthree\n",
+            "{}",
+            t.name
+        );
 
         let fresh = open(&mut http, &path);
         let r = save(&mut http, &path, "wrong", &fresh, b"x", &[]);
         assert_eq!(r.status, 403, "{}", t.name);
-        assert_eq!(get(&mut c, &path), b"\none\ntwo\nthree\n", "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &path),
+            b"\none\ntwo\nthree\n",
+            "{}",
+            t.name
+        );
         srv.stop();
     }
 }
@@ -232,19 +213,29 @@ fn the_editor_saves_through_a_temporary_name_and_keeps_lf() {
 fn a_file_of_crlf_lines_keeps_crlf() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "crlf");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "crlf");
         let path = format!("{dir}/win.ini");
-        put(&mut c, &path, b"[a]\r\nb=1\r\n");
+        common::put_file(&mut c, &path, b"[a]\r\nb=1\r\n");
         let o = open(&mut http, &path);
         assert_eq!(o.eol, "crlf", "{}", t.name);
         let r = save(&mut http, &path, &csrf, &o, b"[a]\r\nb=2\r\n", &[]);
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &path), b"[a]\r\nb=2\r\n", "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &path),
+            b"[a]\r\nb=2\r\n",
+            "{}",
+            t.name
+        );
         // curl sends LF: still CRLF.
         let o = open(&mut http, &path);
         let r = save(&mut http, &path, &csrf, &o, b"[a]\nb=3\n", &[]);
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &path), b"[a]\r\nb=3\r\n", "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &path),
+            b"[a]\r\nb=3\r\n",
+            "{}",
+            t.name
+        );
         srv.stop();
     }
 }
@@ -253,17 +244,17 @@ fn a_file_of_crlf_lines_keeps_crlf() {
 fn a_file_changed_since_it_was_opened_is_not_overwritten() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "conflict");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "conflict");
         let path = format!("{dir}/plan.txt");
-        put(&mut c, &path, b"version 1\n");
-        put(
+        common::put_file(&mut c, &path, b"version 1\n");
+        common::put_file(
             &mut c,
             &format!("{dir}/plan (edited).txt"),
             b"an older copy\n",
         );
         let o = open(&mut http, &path);
         // Someone else saves meanwhile.
-        put(&mut c, &path, b"version 2 from elsewhere\n");
+        common::put_file(&mut c, &path, b"version 2 from elsewhere\n");
         let mine = b"my <edit> & more\r\n";
         let r = save(&mut http, &path, &csrf, &o, mine, &[]);
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
@@ -279,7 +270,7 @@ fn a_file_changed_since_it_was_opened_is_not_overwritten() {
         assert!(page.contains("value=\"copy\""), "{page}");
         assert!(page.contains(">Reload (lose my edits)</a>"), "{page}");
         assert_eq!(
-            get(&mut c, &path),
+            common::get_file(&mut c, &path),
             b"version 2 from elsewhere\n",
             "{}",
             t.name
@@ -307,21 +298,21 @@ fn a_file_changed_since_it_was_opened_is_not_overwritten() {
             t.name
         );
         assert_eq!(
-            get(&mut c, &format!("{dir}/plan (edited 2).txt")),
+            common::get_file(&mut c, &format!("{dir}/plan (edited 2).txt")),
             b"my <edit> & more\n"
         );
         assert_eq!(
-            get(&mut c, &format!("{dir}/plan (edited).txt")),
+            common::get_file(&mut c, &format!("{dir}/plan (edited).txt")),
             b"an older copy\n"
         );
         assert_eq!(
-            get(&mut c, &path),
+            common::get_file(&mut c, &path),
             b"version 2 from elsewhere\n",
             "{}",
             t.name
         );
         assert_eq!(
-            names(&mut c, &dir),
+            common::names(&mut c, &dir),
             ["plan (edited 2).txt", "plan (edited).txt", "plan.txt"],
             "{}",
             t.name
@@ -341,12 +332,12 @@ fn a_file_changed_since_it_was_opened_is_not_overwritten() {
 fn a_change_of_the_same_size_is_seen_by_mdtm() {
     for (t, root) in targets_with_roots() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "mdtm");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "mdtm");
         let path = format!("{dir}/same.txt");
-        put(&mut c, &path, b"aaaa");
+        common::put_file(&mut c, &path, b"aaaa");
         let o = open(&mut http, &path);
         assert!(!o.mdtm.is_empty(), "{}: MDTM answered", t.name);
-        put(&mut c, &path, b"bbbb");
+        common::put_file(&mut c, &path, b"bbbb");
         // Same size; make sure the time differs whatever the clock's second.
         let disk = root.join(dir.trim_start_matches('/')).join("same.txt");
         let file = std::fs::File::options().write(true).open(&disk).unwrap();
@@ -354,7 +345,7 @@ fn a_change_of_the_same_size_is_seen_by_mdtm() {
         file.set_modified(earlier).unwrap();
         let r = save(&mut http, &path, &csrf, &o, b"cccc", &[]);
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &path), b"bbbb", "{}", t.name);
+        assert_eq!(common::get_file(&mut c, &path), b"bbbb", "{}", t.name);
         srv.stop();
     }
 }
@@ -369,15 +360,20 @@ fn saving_keeps_the_mode_where_the_server_tells_and_changes_it() {
             continue;
         }
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "keepmode");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "keepmode");
         let path = format!("{dir}/run.sh");
-        put(&mut c, &path, b"#!/bin/sh\necho 1\n");
+        common::put_file(&mut c, &path, b"#!/bin/sh\necho 1\n");
         let disk = root.join(dir.trim_start_matches('/')).join("run.sh");
         std::fs::set_permissions(&disk, std::fs::Permissions::from_mode(0o750)).unwrap();
         let o = open(&mut http, &path);
         let r = save(&mut http, &path, &csrf, &o, b"#!/bin/sh\r\necho 2\r\n", &[]);
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &path), b"#!/bin/sh\necho 2\n", "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &path),
+            b"#!/bin/sh\necho 2\n",
+            "{}",
+            t.name
+        );
         let mode = std::fs::metadata(&disk).unwrap().permissions().mode() & 0o7777;
         assert_eq!(mode, 0o750, "{}: still executable", t.name);
         srv.stop();
@@ -388,11 +384,11 @@ fn saving_keeps_the_mode_where_the_server_tells_and_changes_it() {
 fn the_editor_holds_its_cap_to_the_byte() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "cap");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "cap");
         let at_cap = format!("{dir}/at-cap.txt");
         let over = format!("{dir}/over.txt");
-        put(&mut c, &at_cap, &vec![b'a'; CAP]);
-        put(&mut c, &over, &vec![b'b'; CAP + 1]);
+        common::put_file(&mut c, &at_cap, &vec![b'a'; CAP]);
+        common::put_file(&mut c, &over, &vec![b'b'; CAP + 1]);
         let o = open(&mut http, &at_cap);
         assert_eq!(o.size, CAP.to_string(), "{}", t.name);
         let r = http.get(&format!("/edit{}", encode(over.as_bytes())));
@@ -407,10 +403,20 @@ fn the_editor_holds_its_cap_to_the_byte() {
         // Saving: the cap holds for the text as it will be written.
         let r = save(&mut http, &at_cap, &csrf, &o, &vec![b'c'; CAP + 1], &[]);
         assert_eq!(r.status, 413, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &at_cap), vec![b'a'; CAP], "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &at_cap),
+            vec![b'a'; CAP],
+            "{}",
+            t.name
+        );
         let r = save(&mut http, &at_cap, &csrf, &o, &vec![b'c'; CAP], &[]);
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &at_cap), vec![b'c'; CAP], "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &at_cap),
+            vec![b'c'; CAP],
+            "{}",
+            t.name
+        );
         srv.stop();
     }
 }
@@ -419,9 +425,9 @@ fn the_editor_holds_its_cap_to_the_byte() {
 fn a_file_that_is_not_utf8_is_saved_only_when_confirmed() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "latin1");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "latin1");
         let path = format!("{dir}/caf.txt");
-        put(&mut c, &path, b"caf\xe9\n");
+        common::put_file(&mut c, &path, b"caf\xe9\n");
         let o = open(&mut http, &path);
         assert_eq!(o.utf8, "0", "{}", t.name);
         assert!(o.page.contains("not valid UTF-8"), "{}", o.page);
@@ -434,11 +440,16 @@ fn a_file_that_is_not_utf8_is_saved_only_when_confirmed() {
             "the text is kept: {}",
             r.text()
         );
-        assert_eq!(get(&mut c, &path), b"caf\xe9\n", "{}: untouched", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &path),
+            b"caf\xe9\n",
+            "{}: untouched",
+            t.name
+        );
         let r = save(&mut http, &path, &csrf, &o, text, &[("lossy", b"1")]);
         assert_eq!(r.status, 303, "{}: {}", t.name, r.text());
         assert_eq!(
-            get(&mut c, &path),
+            common::get_file(&mut c, &path),
             "caf\u{FFFD}!\n".as_bytes(),
             "{}",
             t.name
@@ -451,7 +462,7 @@ fn a_file_that_is_not_utf8_is_saved_only_when_confirmed() {
 fn folders_and_missing_files_are_not_edited() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (_, mut c, dir) = setup(&mut http, &t, "noedit");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "noedit");
         c.mkd(format!("{dir}/sub")).unwrap();
         let r = http.get(&format!("/edit{}/sub", encode(dir.as_bytes())));
         assert_eq!(r.status, 400, "{}: {}", t.name, r.text());
@@ -467,9 +478,9 @@ fn folders_and_missing_files_are_not_edited() {
 fn the_json_editor_round_trips_for_scripts() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (csrf, mut c, dir) = setup(&mut http, t, "json");
+    let (csrf, mut c, dir) = web::scratch_login(&mut http, t, "json");
     let path = format!("{dir}/s.txt");
-    put(&mut c, &path, b"hi\n");
+    common::put_file(&mut c, &path, b"hi\n");
     let r = http.get(&format!("/edit{}?format=json", encode(path.as_bytes())));
     assert_eq!(r.status, 200, "{}", r.text());
     let body = r.text();
@@ -497,6 +508,6 @@ fn the_json_editor_round_trips_for_scripts() {
         "{}",
         r.text()
     );
-    assert_eq!(get(&mut c, &path), b"bye\n");
+    assert_eq!(common::get_file(&mut c, &path), b"bye\n");
     srv.stop();
 }

@@ -5,43 +5,8 @@
 mod common;
 
 use common::http::{encode, Http, Resp};
-use common::{targets, web, Target};
-use ftpgate::ftp::Client;
-use std::io::{Read, Write};
-
-/// Logs in over HTTP and makes a fresh folder with the FTP client.
-fn setup(http: &mut Http, t: &Target, test: &str) -> (String, Client, String) {
-    let csrf = web::login(http, t);
-    let mut c = t.login();
-    let dir = String::from_utf8(common::scratch(&mut c, test)).unwrap();
-    (csrf, c, dir)
-}
-
-/// Names in `dir`, as the FTP server lists them.
-fn names(c: &mut Client, dir: &str) -> Vec<String> {
-    let mut n: Vec<String> = c
-        .list(dir)
-        .unwrap()
-        .into_iter()
-        .map(|e| String::from_utf8_lossy(&e.name).into_owned())
-        .collect();
-    n.sort();
-    n
-}
-
-fn put(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
-}
-
-fn get(c: &mut Client, path: &str) -> Vec<u8> {
-    let mut down = c.retr(path, 0).unwrap();
-    let mut out = Vec::new();
-    down.read_to_end(&mut out).unwrap();
-    down.finish().unwrap();
-    out
-}
+use common::{targets, web};
+use std::io::Write;
 
 /// POSTs a form to `/<verb><path>`; `json` asks for a JSON answer.
 fn post(http: &mut Http, verb: &str, path: &str, fields: &[(&str, &str)], json: bool) -> Resp {
@@ -68,7 +33,7 @@ fn follow(http: &mut Http, r: &Resp) -> String {
 fn mkdir_creates_a_folder_and_refuses_existing_and_bad_names() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "mkdir");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "mkdir");
         let r = post(
             &mut http,
             "mkdir",
@@ -85,7 +50,7 @@ fn mkdir_creates_a_folder_and_refuses_existing_and_bad_names() {
             "{}",
             t.name
         );
-        assert_eq!(names(&mut c, &dir), ["new one"], "{}", t.name);
+        assert_eq!(common::names(&mut c, &dir), ["new one"], "{}", t.name);
         c.cwd(format!("{dir}/new one"))
             .unwrap_or_else(|e| panic!("{}: not a folder: {e}", t.name));
 
@@ -156,7 +121,12 @@ fn mkdir_creates_a_folder_and_refuses_existing_and_bad_names() {
             true,
         );
         assert_eq!(r.status, 404, "{}: {}", t.name, r.text());
-        assert_eq!(names(&mut c, &dir), ["j ✓", "new one"], "{}", t.name);
+        assert_eq!(
+            common::names(&mut c, &dir),
+            ["j ✓", "new one"],
+            "{}",
+            t.name
+        );
         c.quit();
         srv.stop();
     }
@@ -166,9 +136,9 @@ fn mkdir_creates_a_folder_and_refuses_existing_and_bad_names() {
 fn rename_in_place_move_and_never_replace() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "rename");
-        put(&mut c, &format!("{dir}/a.txt"), b"contents of a");
-        put(&mut c, &format!("{dir}/b.txt"), b"contents of b");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "rename");
+        common::put_file(&mut c, &format!("{dir}/a.txt"), b"contents of a");
+        common::put_file(&mut c, &format!("{dir}/b.txt"), b"contents of b");
         c.mkd(format!("{dir}/sub")).unwrap();
 
         // The no-JavaScript form page.
@@ -196,7 +166,7 @@ fn rename_in_place_move_and_never_replace() {
             t.name
         );
         assert_eq!(
-            names(&mut c, &dir),
+            common::names(&mut c, &dir),
             ["b.txt", "renamed a.txt", "sub"],
             "{}",
             t.name
@@ -211,9 +181,12 @@ fn rename_in_place_move_and_never_replace() {
             true,
         );
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
-        assert_eq!(get(&mut c, &format!("{dir}/b.txt")), b"contents of b");
         assert_eq!(
-            get(&mut c, &format!("{dir}/renamed a.txt")),
+            common::get_file(&mut c, &format!("{dir}/b.txt")),
+            b"contents of b"
+        );
+        assert_eq!(
+            common::get_file(&mut c, &format!("{dir}/renamed a.txt")),
             b"contents of a"
         );
 
@@ -233,12 +206,12 @@ fn rename_in_place_move_and_never_replace() {
             r.text()
         );
         assert_eq!(
-            names(&mut c, &format!("{dir}/sub")),
+            common::names(&mut c, &format!("{dir}/sub")),
             ["moved.txt"],
             "{}",
             t.name
         );
-        assert_eq!(get(&mut c, &to), b"contents of b");
+        assert_eq!(common::get_file(&mut c, &to), b"contents of b");
         let r = post(
             &mut http,
             "rename",
@@ -256,7 +229,7 @@ fn rename_in_place_move_and_never_replace() {
         );
         assert_eq!(r.status, 200, "{}: {}", t.name, r.text());
         assert_eq!(
-            names(&mut c, &format!("{dir}/folder ✓")),
+            common::names(&mut c, &format!("{dir}/folder ✓")),
             ["moved.txt"],
             "{}",
             t.name
@@ -294,7 +267,7 @@ fn rename_in_place_move_and_never_replace() {
         );
         assert_eq!(r.status, 400, "{}", t.name);
         assert_eq!(
-            names(&mut c, &dir),
+            common::names(&mut c, &dir),
             ["folder ✓", "renamed a.txt"],
             "{}",
             t.name
@@ -308,8 +281,8 @@ fn rename_in_place_move_and_never_replace() {
 fn delete_files_empty_folders_and_whole_trees_after_confirmation() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "delete");
-        put(&mut c, &format!("{dir}/file.txt"), b"bye");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "delete");
+        common::put_file(&mut c, &format!("{dir}/file.txt"), b"bye");
         c.mkd(format!("{dir}/empty")).unwrap();
         let tree = format!("{dir}/tree ✓");
         c.mkd(&tree).unwrap();
@@ -319,7 +292,7 @@ fn delete_files_empty_folders_and_whole_trees_after_confirmation() {
             .iter()
             .enumerate()
         {
-            put(&mut c, &format!("{tree}/{f}"), &[i as u8; 100]);
+            common::put_file(&mut c, &format!("{tree}/{f}"), &[i as u8; 100]);
         }
 
         // The confirmation page and its JSON preview say what would go.
@@ -382,7 +355,10 @@ fn delete_files_empty_folders_and_whole_trees_after_confirmation() {
         let r = post(&mut http, "delete", &tree, &[("csrf", &csrf)], true);
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
         assert!(r.text().contains("not empty"), "{}", r.text());
-        assert_eq!(names(&mut c, &format!("{tree}/a/b")), ["w w.txt", "z.txt"]);
+        assert_eq!(
+            common::names(&mut c, &format!("{tree}/a/b")),
+            ["w w.txt", "z.txt"]
+        );
         let r = post(
             &mut http,
             "delete",
@@ -397,13 +373,13 @@ fn delete_files_empty_folders_and_whole_trees_after_confirmation() {
             r.text()
         );
         assert!(
-            names(&mut c, &dir).is_empty(),
+            common::names(&mut c, &dir).is_empty(),
             "{}: {:?}",
             t.name,
-            names(&mut c, &dir)
+            common::names(&mut c, &dir)
         );
 
-        put(&mut c, &format!("{dir}/kept.txt"), b"kept");
+        common::put_file(&mut c, &format!("{dir}/kept.txt"), b"kept");
         let r = post(&mut http, "delete", &format!("{dir}/kept.txt"), &[], true);
         assert_eq!(r.status, 403, "{}: no CSRF", t.name);
         let r = post(
@@ -429,7 +405,7 @@ fn delete_files_empty_folders_and_whole_trees_after_confirmation() {
             b"",
         );
         assert_eq!(r.status, 400, "{}", t.name);
-        assert_eq!(names(&mut c, &dir), ["kept.txt"], "{}", t.name);
+        assert_eq!(common::names(&mut c, &dir), ["kept.txt"], "{}", t.name);
         c.quit();
         srv.stop();
     }
@@ -456,7 +432,7 @@ fn deleting_a_tree_never_follows_a_symlink_out_of_it() {
     let root = &common::local_server().root;
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (csrf, mut c, dir) = setup(&mut http, t, "symlink");
+    let (csrf, mut c, dir) = web::scratch_login(&mut http, t, "symlink");
     let outside = root.join(dir.trim_start_matches('/')).join("outside");
     std::fs::create_dir_all(&outside).unwrap();
     std::fs::write(outside.join("keep.txt"), b"keep").unwrap();
@@ -487,12 +463,12 @@ fn refusals_by_the_server_are_403_and_a_partial_delete_says_what_is_left() {
             panic!("vsftpd is configured but FTPGATE_CI_VSFTPD_ROOT is not set");
         };
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "denied");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "denied");
         let base = std::path::Path::new(&root).join(dir.trim_start_matches('/'));
         let locked = base.join("locked");
         std::fs::create_dir(&locked).unwrap();
         std::fs::write(locked.join("stuck.txt"), b"stuck").unwrap();
-        put(&mut c, &format!("{dir}/free.txt"), b"free");
+        common::put_file(&mut c, &format!("{dir}/free.txt"), b"free");
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
         let own = std::process::Command::new("chown")
@@ -559,7 +535,7 @@ fn refusals_by_the_server_are_403_and_a_partial_delete_says_what_is_left() {
 fn a_name_that_is_not_utf8_can_be_downloaded_renamed_and_deleted() {
     for t in targets().into_iter().filter(|t| t.name == "vsftpd") {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "latin1");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "latin1");
         let mut raw = format!("{dir}/caf").into_bytes();
         raw.extend_from_slice(b"\xe9.txt");
         let mut up = c.stor(&raw).unwrap();
@@ -612,12 +588,12 @@ fn a_name_that_is_not_utf8_can_be_downloaded_renamed_and_deleted() {
 fn deleting_a_tree_with_a_link_to_a_folder_never_touches_the_target() {
     for (t, root) in common::targets_with_roots() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "walk-link");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "walk-link");
         let base = root.join(dir.trim_start_matches('/'));
         std::fs::create_dir(base.join("victim")).unwrap();
         std::fs::write(base.join("victim/keep.txt"), b"keep").unwrap();
         c.mkd(format!("{dir}/tree")).unwrap();
-        put(&mut c, &format!("{dir}/tree/own.txt"), b"own");
+        common::put_file(&mut c, &format!("{dir}/tree/own.txt"), b"own");
         std::os::unix::fs::symlink("../victim", base.join("tree/ln")).unwrap();
         std::os::unix::fs::symlink("victim", base.join("alias")).unwrap();
 
@@ -680,7 +656,7 @@ fn deleting_a_tree_with_a_link_to_a_folder_never_touches_the_target() {
 fn a_scripts_error_carries_what_the_ftp_server_said() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, _c, dir) = setup(&mut http, &t, "server-said");
+        let (csrf, _c, dir) = web::scratch_login(&mut http, &t, "server-said");
         // MKD in a folder that is not there: the server's refusal, as JSON.
         let r = post(
             &mut http,

@@ -8,25 +8,9 @@
 mod common;
 
 use common::http::{encode, Http, Resp};
-use common::{pattern, targets, web, Target};
-use ftpgate::ftp::Client;
-use std::io::Write;
+use common::{pattern, targets, web};
 
 const MIB: usize = 1024 * 1024;
-
-fn put(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
-}
-
-/// Logs in through the web and the FTP client; a fresh folder for `test`.
-fn setup(http: &mut Http, t: &Target, test: &str) -> (Client, String) {
-    web::login(http, t);
-    let mut c = t.login();
-    let dir = String::from_utf8(common::scratch(&mut c, test)).unwrap();
-    (c, dir)
-}
 
 fn inline(http: &mut Http, path: &str, headers: &[(&str, &str)]) -> Resp {
     http.get_with(
@@ -69,7 +53,7 @@ fn assert_sandboxed(r: &Resp, what: &str) {
 fn inline_types_come_from_the_allow_list_sandboxed_and_nosniff() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "inline");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "inline");
         let cases = [
             ("a.png", "image/png"),
             ("b.JPG", "image/jpeg"),
@@ -87,7 +71,7 @@ fn inline_types_come_from_the_allow_list_sandboxed_and_nosniff() {
         for (n, (name, want)) in cases.iter().enumerate() {
             let data = pattern(1000 + n, n as u64);
             let path = format!("{dir}/{name}");
-            put(&mut c, &path, &data);
+            common::put_file(&mut c, &path, &data);
             let r = inline(&mut http, &path, &[]);
             assert_eq!(r.status, 200, "{}: {name}: {}", t.name, r.text());
             assert!(r.complete);
@@ -128,10 +112,10 @@ fn inline_types_come_from_the_allow_list_sandboxed_and_nosniff() {
 fn anything_off_the_list_stays_an_octet_stream_attachment_inline_too() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "unlisted");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "unlisted");
         for name in ["setup.exe", "a.zip", "noext", "x.tar.gz", "photo.heic"] {
             let path = format!("{dir}/{name}");
-            put(&mut c, &path, b"MZ not for you");
+            common::put_file(&mut c, &path, b"MZ not for you");
             let r = inline(&mut http, &path, &[("Sec-Fetch-Dest", "image")]);
             assert_eq!(r.status, 200, "{}: {name}", t.name);
             assert_eq!(
@@ -155,7 +139,7 @@ fn anything_off_the_list_stays_an_octet_stream_attachment_inline_too() {
 fn html_svg_xml_and_js_go_inline_only_as_plain_text() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "scriptable");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "scriptable");
         let hostile = b"<html><script>alert(1)</script><svg onload=alert(2)></svg></html>";
         for name in [
             "evil.html",
@@ -166,7 +150,7 @@ fn html_svg_xml_and_js_go_inline_only_as_plain_text() {
             "evil.js",
         ] {
             let path = format!("{dir}/{name}");
-            put(&mut c, &path, hostile);
+            common::put_file(&mut c, &path, hostile);
             for dest in [None, Some("document"), Some("iframe"), Some("embed")] {
                 let headers: Vec<(&str, &str)> =
                     dest.map(|d| ("Sec-Fetch-Dest", d)).into_iter().collect();
@@ -222,9 +206,9 @@ fn html_svg_xml_and_js_go_inline_only_as_plain_text() {
 fn the_preview_page_has_its_own_policy_and_a_download_beside_the_file() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (mut c, dir) = setup(&mut http, t, "page");
+    let (_, mut c, dir) = web::scratch_login(&mut http, t, "page");
     for name in ["v.webm", "s.mp3", "p.png", "d.pdf", "z.bin"] {
-        put(&mut c, &format!("{dir}/{name}"), b"bytes");
+        common::put_file(&mut c, &format!("{dir}/{name}"), b"bytes");
     }
     let enc = encode(dir.as_bytes());
     let r = preview(&mut http, &format!("{dir}/v.webm"), "");
@@ -278,11 +262,11 @@ fn the_preview_page_has_its_own_policy_and_a_download_beside_the_file() {
 fn hostile_names_are_escaped_and_percent_encoded() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (mut c, dir) = setup(&mut http, t, "names");
+    let (_, mut c, dir) = web::scratch_login(&mut http, t, "names");
     let name = "\"><script>alert(1)<\\script>&.txt";
     let path = format!("{dir}/{name}");
-    put(&mut c, &path, b"fine");
-    put(
+    common::put_file(&mut c, &path, b"fine");
+    common::put_file(
         &mut c,
         &format!("{dir}/<img src=x onerror=alert(2)>.png"),
         b"x",
@@ -326,7 +310,7 @@ fn text_of(n: usize) -> Vec<u8> {
 fn text_is_capped_at_one_mib_one_byte_under_and_over() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "cap");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "cap");
         for (len, cut) in [
             (MIB - 1, false),
             (MIB, false),
@@ -335,7 +319,7 @@ fn text_is_capped_at_one_mib_one_byte_under_and_over() {
         ] {
             let data = text_of(len);
             let path = format!("{dir}/log-{len}.log");
-            put(&mut c, &path, &data);
+            common::put_file(&mut c, &path, &data);
             let r = preview(&mut http, &path, "");
             assert_eq!(r.status, 200, "{}: {len}", t.name);
             let page = r.text();
@@ -378,8 +362,8 @@ fn text_is_capped_at_one_mib_one_byte_under_and_over() {
 fn text_is_decoded_lossily_and_a_cut_character_is_dropped() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "lossy");
-        put(
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "lossy");
+        common::put_file(
             &mut c,
             &format!("{dir}/latin1.txt"),
             b"caf\xe9 \xff\xfe ok \xe2\x9c\x93\n",
@@ -394,7 +378,7 @@ fn text_is_decoded_lossily_and_a_cut_character_is_dropped() {
         // A three-byte character across the cap: its first byte is shown as nothing.
         let mut data = text_of(MIB - 1);
         data.extend_from_slice("✓ after".as_bytes());
-        put(&mut c, &format!("{dir}/cut.txt"), &data);
+        common::put_file(&mut c, &format!("{dir}/cut.txt"), &data);
         let page = preview(&mut http, &format!("{dir}/cut.txt"), "").text();
         let shown = shown_text(&page);
         assert_eq!(shown.as_bytes(), &data[..MIB - 1], "{}", t.name);
@@ -407,10 +391,10 @@ fn text_is_decoded_lossily_and_a_cut_character_is_dropped() {
 fn range_requests_answer_206_on_the_inline_path() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "range");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "range");
         let data = pattern(2 * MIB + 3, 5);
         let path = format!("{dir}/film.mp4");
-        put(&mut c, &path, &data);
+        common::put_file(&mut c, &path, &data);
         let r = inline(&mut http, &path, &[("Range", "bytes=1000000-")]);
         assert_eq!(r.status, 206, "{}", t.name);
         assert_eq!(r.header("Content-Type"), Some("video/mp4"));
@@ -450,9 +434,9 @@ fn rel_href(page: &str, rel: &str) -> Option<String> {
 fn previous_and_next_follow_the_listing_and_skip_what_cannot_be_shown() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "near");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "near");
         for name in ["a.png", "b.txt", "c.bin", "d.mp3", "e.pdf"] {
-            put(&mut c, &format!("{dir}/{name}"), name.as_bytes());
+            common::put_file(&mut c, &format!("{dir}/{name}"), name.as_bytes());
         }
         c.mkd(format!("{dir}/a-folder.png")).unwrap();
         let enc = encode(dir.as_bytes());
@@ -502,9 +486,9 @@ fn previous_and_next_follow_the_listing_and_skip_what_cannot_be_shown() {
 fn the_listing_opens_previews_by_name_and_keeps_a_download_on_every_file() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (mut c, dir) = setup(&mut http, t, "rows");
-    put(&mut c, &format!("{dir}/photo.jpg"), b"jpg");
-    put(&mut c, &format!("{dir}/data.bin"), b"bin");
+    let (_, mut c, dir) = web::scratch_login(&mut http, t, "rows");
+    common::put_file(&mut c, &format!("{dir}/photo.jpg"), b"jpg");
+    common::put_file(&mut c, &format!("{dir}/data.bin"), b"bin");
     let enc = encode(dir.as_bytes());
     let page = http.get(&format!("/browse{enc}/")).text();
     assert!(
@@ -528,7 +512,7 @@ fn the_listing_opens_previews_by_name_and_keeps_a_download_on_every_file() {
 fn previews_need_a_session_and_a_missing_file_is_404() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (_c, dir) = setup(&mut http, t, "missing");
+    let (_, _c, dir) = web::scratch_login(&mut http, t, "missing");
     let r = preview(&mut http, &format!("{dir}/nope.txt"), "");
     assert_eq!(r.status, 404, "{}", r.text());
     assert!(r.text().contains("Back to the folder"));

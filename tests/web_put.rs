@@ -19,14 +19,6 @@ fn setup(http: &mut Http, t: &Target) -> (String, Client, String) {
     (csrf, c, dir)
 }
 
-fn get(c: &mut Client, path: &str) -> Vec<u8> {
-    let mut down = c.retr(path, 0).unwrap();
-    let mut out = Vec::new();
-    down.read_to_end(&mut out).unwrap();
-    down.finish().unwrap();
-    out
-}
-
 fn put(http: &mut Http, path: &str, query: &str, csrf: &str, body: &[u8]) -> common::http::Resp {
     let url = format!("/upload{}{query}", encode(path.as_bytes()));
     http.send("PUT", &url, &[("X-CSRF-Token", csrf)], body)
@@ -42,7 +34,7 @@ fn a_raw_upload_round_trips_and_never_replaces_without_overwrite() {
         let r = put(&mut http, &path, "", &csrf, &data);
         assert_eq!(r.status, 201, "{}: {}", t.name, r.text());
         assert_eq!(
-            common::sha256(&get(&mut c, &path)),
+            common::sha256(&common::get_file(&mut c, &path)),
             common::sha256(&data),
             "{}",
             t.name
@@ -51,7 +43,7 @@ fn a_raw_upload_round_trips_and_never_replaces_without_overwrite() {
         let r = put(&mut http, &path, "", &csrf, b"other");
         assert_eq!(r.status, 409, "{}: {}", t.name, r.text());
         assert_eq!(
-            common::sha256(&get(&mut c, &path)),
+            common::sha256(&common::get_file(&mut c, &path)),
             common::sha256(&data),
             "{}",
             t.name
@@ -60,7 +52,7 @@ fn a_raw_upload_round_trips_and_never_replaces_without_overwrite() {
         let r = put(&mut http, &path, "?overwrite=1", &csrf, b"replaced");
         assert_eq!(r.status, 201, "{}: {}", t.name, r.text());
         assert!(
-            get(&mut c, &path) == b"replaced",
+            common::get_file(&mut c, &path) == b"replaced",
             "{}: not replaced",
             t.name
         );
@@ -114,6 +106,6 @@ fn an_existing_name_is_refused_before_the_body_is_asked_for() {
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 409 "), "{text}");
     assert!(!text.contains("100 Continue"), "{text}");
-    assert_eq!(get(&mut c, &path), b"old");
+    assert_eq!(common::get_file(&mut c, &path), b"old");
     srv.stop();
 }

@@ -8,35 +8,13 @@
 mod common;
 
 use common::http::{encode, Http};
-use common::{sha256, targets, web, Target};
-use ftpgate::ftp::Client;
-use std::io::{Read, Write};
+use common::{sha256, targets, web};
+use std::io::Write;
 use std::net::Shutdown;
 use std::time::{Duration, Instant, SystemTime};
 
 /// Prefix of a part (`web::handlers::resume::PART_PREFIX`).
 const PART_PREFIX: &str = ".ftpgate-part-";
-
-fn setup(http: &mut Http, t: &Target, test: &str) -> (String, Client, String) {
-    let csrf = web::login(http, t);
-    let mut c = t.login();
-    let dir = String::from_utf8(common::scratch(&mut c, test)).unwrap();
-    (csrf, c, dir)
-}
-
-fn get(c: &mut Client, path: &str) -> Vec<u8> {
-    let mut down = c.retr(path, 0).unwrap();
-    let mut out = Vec::new();
-    down.read_to_end(&mut out).unwrap();
-    down.finish().unwrap();
-    out
-}
-
-fn put_file(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
-}
 
 fn url(path: &str, query: &str) -> String {
     format!("/upload{}?{query}", encode(path.as_bytes()))
@@ -87,9 +65,9 @@ fn wait_offset(http: &mut Http, path: &str, id: &str, size: usize, want: u64) {
 fn a_cut_upload_resumes_and_replaces_the_old_file_only_when_whole() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "resume");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "resume");
         let path = format!("{dir}/big file ✓.bin");
-        put_file(&mut c, &path, b"the old content");
+        common::put_file(&mut c, &path, b"the old content");
         let data = common::pattern(1024 * 1024 + 13, 5);
         let n = data.len();
 
@@ -110,7 +88,12 @@ fn a_cut_upload_resumes_and_replaces_the_old_file_only_when_whole() {
             400_000,
         );
         wait_offset(&mut http, &path, "a1", n, 400_000);
-        assert_eq!(get(&mut c, &path), b"the old content", "{}", t.name);
+        assert_eq!(
+            common::get_file(&mut c, &path),
+            b"the old content",
+            "{}",
+            t.name
+        );
 
         let range = format!("bytes 400000-{}/{n}", n - 1);
         let r = http.send(
@@ -120,7 +103,12 @@ fn a_cut_upload_resumes_and_replaces_the_old_file_only_when_whole() {
             &data[400_000..],
         );
         assert_eq!(r.status, 201, "{}: {}", t.name, r.text());
-        assert_eq!(sha256(&get(&mut c, &path)), sha256(&data), "{}", t.name);
+        assert_eq!(
+            sha256(&common::get_file(&mut c, &path)),
+            sha256(&data),
+            "{}",
+            t.name
+        );
         // The part became the file.
         assert_eq!(offset(&mut http, &path, "a1", n), 0, "{}", t.name);
         srv.stop();
@@ -131,7 +119,7 @@ fn a_cut_upload_resumes_and_replaces_the_old_file_only_when_whole() {
 fn a_wrong_offset_is_answered_with_the_one_the_server_holds() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "resume-416");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "resume-416");
         let path = format!("{dir}/x.bin");
         let data = common::pattern(300_000, 8);
         let n = data.len();
@@ -156,7 +144,12 @@ fn a_wrong_offset_is_answered_with_the_one_the_server_holds() {
             &data[100_000..],
         );
         assert_eq!(r.status, 201, "{}: {}", t.name, r.text());
-        assert_eq!(sha256(&get(&mut c, &path)), sha256(&data), "{}", t.name);
+        assert_eq!(
+            sha256(&common::get_file(&mut c, &path)),
+            sha256(&data),
+            "{}",
+            t.name
+        );
         srv.stop();
     }
 }
@@ -165,7 +158,7 @@ fn a_wrong_offset_is_answered_with_the_one_the_server_holds() {
 fn sending_from_the_start_again_replaces_a_part() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (csrf, mut c, dir) = setup(&mut http, t, "resume-restart");
+    let (csrf, mut c, dir) = web::scratch_login(&mut http, t, "resume-restart");
     let path = format!("{dir}/again.bin");
     let data = common::pattern(200_000, 2);
     cut_upload(
@@ -184,7 +177,7 @@ fn sending_from_the_start_again_replaces_a_part() {
         &data,
     );
     assert_eq!(r.status, 201, "{}", r.text());
-    assert_eq!(sha256(&get(&mut c, &path)), sha256(&data));
+    assert_eq!(sha256(&common::get_file(&mut c, &path)), sha256(&data));
     srv.stop();
 }
 
@@ -192,9 +185,9 @@ fn sending_from_the_start_again_replaces_a_part() {
 fn a_conflict_is_known_before_a_byte_is_sent() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (csrf, mut c, dir) = setup(&mut http, t, "resume-409");
+    let (csrf, mut c, dir) = web::scratch_login(&mut http, t, "resume-409");
     let path = format!("{dir}/taken.txt");
-    put_file(&mut c, &path, b"mine");
+    common::put_file(&mut c, &path, b"mine");
     let r = http.get(&url(&path, "upload=d4&size=5"));
     assert!(r.text().contains("\"exists\":true"), "{}", r.text());
     let r = http.send(
@@ -204,7 +197,7 @@ fn a_conflict_is_known_before_a_byte_is_sent() {
         b"yours",
     );
     assert_eq!(r.status, 409, "{}", r.text());
-    assert_eq!(get(&mut c, &path), b"mine");
+    assert_eq!(common::get_file(&mut c, &path), b"mine");
     srv.stop();
 }
 
@@ -212,7 +205,7 @@ fn a_conflict_is_known_before_a_byte_is_sent() {
 fn bad_requests_change_nothing() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (csrf, mut c, dir) = setup(&mut http, t, "resume-400");
+    let (csrf, mut c, dir) = web::scratch_login(&mut http, t, "resume-400");
     let path = format!("{dir}/y.bin");
     /// Query, extra headers, body, expected status.
     type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a [u8], u16);
@@ -265,7 +258,7 @@ fn wait_no_part(dir: &str) {
 fn cancel_and_logout_delete_the_parts() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (csrf, _c, dir) = setup(&mut http, t, "resume-gone");
+    let (csrf, _c, dir) = web::scratch_login(&mut http, t, "resume-gone");
     let data = common::pattern(100_000, 4);
     let path = format!("{dir}/cancelled.bin");
     cut_upload(&mut http, &path, "upload=f6", &csrf, &data, 30_000);
@@ -294,7 +287,7 @@ fn cancel_and_logout_delete_the_parts() {
 fn a_visit_deletes_parts_left_for_a_day_and_nothing_else() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (_csrf, _c, dir) = setup(&mut http, t, "resume-stale");
+    let (_csrf, _c, dir) = web::scratch_login(&mut http, t, "resume-stale");
     let folder = common::local_server()
         .root
         .join(dir.trim_start_matches('/'));

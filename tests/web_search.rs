@@ -5,35 +5,20 @@
 
 mod common;
 
-use common::http::{encode, Http};
-use common::{web, Target};
-use ftpgate::ftp::Client;
-use std::io::Write;
-
-fn put_file(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
-}
-
-fn setup(http: &mut Http, t: &Target, test: &str) -> (Client, String) {
-    web::login(http, t);
-    let mut c = t.login();
-    let dir = String::from_utf8(common::scratch(&mut c, test)).unwrap();
-    (c, dir)
-}
+use common::http::encode;
+use common::web;
 
 #[test]
 fn names_are_found_at_every_depth_in_any_case_and_links_are_not_entered() {
     for (t, root) in common::targets_with_roots() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "search");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "search");
         c.mkd(format!("{dir}/a")).unwrap();
         c.mkd(format!("{dir}/a/b")).unwrap();
         c.mkd(format!("{dir}/c")).unwrap();
-        put_file(&mut c, &format!("{dir}/a/Report-1.txt"), b"one");
-        put_file(&mut c, &format!("{dir}/a/b/old REPORT 2.txt"), b"two two");
-        put_file(&mut c, &format!("{dir}/c/other.txt"), b"x");
+        common::put_file(&mut c, &format!("{dir}/a/Report-1.txt"), b"one");
+        common::put_file(&mut c, &format!("{dir}/a/b/old REPORT 2.txt"), b"two two");
+        common::put_file(&mut c, &format!("{dir}/c/other.txt"), b"x");
         c.mkd(format!("{dir}/c/reports")).unwrap();
         // A link into a folder outside the tree, holding a match: its name is
         // found (it contains "report"), what is behind it never is.
@@ -124,7 +109,7 @@ fn a_search_needs_a_folder_a_session_and_sane_text() {
         .header("Location")
         .unwrap()
         .starts_with("/login?expired=1"));
-    let (_c, dir) = setup(&mut http, t, "search-refusals");
+    let (_, _c, dir) = web::scratch_login(&mut http, t, "search-refusals");
     assert_eq!(
         http.get(&format!("/search{dir}/no-such-folder/?q=x"))
             .status,

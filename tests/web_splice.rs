@@ -10,33 +10,16 @@ mod common;
 use common::fake::{self, expect, Fake, Step};
 use common::http::{encode, Http};
 use common::process::Ftpgate;
-use common::{pattern, sha256, targets, web, Target};
+use common::{pattern, sha256, targets, web};
 use ftpgate::ftp::Client;
 use ftpgate::web::Relayed;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::time::Duration;
 
-/// Logs in through ftpgate and makes a fresh folder; returns the CSRF
-/// token, a client of the FTP server and the folder.
-fn setup(http: &mut Http, t: &Target, test: &str) -> (String, Client, String) {
-    let csrf = web::login(http, t);
-    let mut c = t.login();
-    let dir = String::from_utf8(common::scratch(&mut c, test)).unwrap();
-    (csrf, c, dir)
-}
-
 fn store(c: &mut Client, path: &str, data: &[u8]) {
     let mut up = c.stor(path).unwrap();
     up.write_all(data).unwrap();
     up.finish().unwrap();
-}
-
-fn fetch(c: &mut Client, path: &str) -> Vec<u8> {
-    let mut down = c.retr(path, 0).unwrap();
-    let mut out = Vec::new();
-    down.read_to_end(&mut out).unwrap();
-    down.finish().unwrap();
-    out
 }
 
 fn names(c: &mut Client, dir: &str) -> Vec<String> {
@@ -59,7 +42,7 @@ fn since(before: Relayed, after: Relayed) -> Relayed {
 fn a_plain_download_is_spliced_byte_for_byte() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (_, mut c, dir) = setup(&mut http, &t, "splice-down");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "splice-down");
         let data = pattern(5 * 1024 * 1024 + 3, 4);
         store(&mut c, &format!("{dir}/five.bin"), &data);
         let before = srv.relayed();
@@ -87,7 +70,7 @@ fn a_plain_download_is_spliced_byte_for_byte() {
 fn a_range_in_the_middle_is_spliced_and_the_session_goes_on() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (_, mut c, dir) = setup(&mut http, t, "splice-range");
+    let (_, mut c, dir) = web::scratch_login(&mut http, t, "splice-range");
     let data = pattern(3 * 1024 * 1024, 5);
     store(&mut c, &format!("{dir}/r.bin"), &data);
     let url = format!("/download{}/r.bin", encode(dir.as_bytes()));
@@ -146,7 +129,7 @@ fn put_in_one_go(
 fn a_put_sends_the_bytes_that_came_with_the_head_then_splices_the_rest() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (csrf, mut c, dir) = setup(&mut http, &t, "splice-put");
+        let (csrf, mut c, dir) = web::scratch_login(&mut http, &t, "splice-put");
         let data = pattern(4 * 1024 * 1024 + 11, 6);
         let before = srv.relayed();
         let r = put_in_one_go(&mut http, &format!("{dir}/put.bin"), &csrf, &data, 1000);
@@ -167,7 +150,7 @@ fn a_put_sends_the_bytes_that_came_with_the_head_then_splices_the_rest() {
             t.name
         );
         assert_eq!(
-            sha256(&fetch(&mut c, &format!("{dir}/put.bin"))),
+            sha256(&common::get_file(&mut c, &format!("{dir}/put.bin"))),
             sha256(&data),
             "{}",
             t.name
@@ -180,7 +163,7 @@ fn a_put_sends_the_bytes_that_came_with_the_head_then_splices_the_rest() {
 fn a_put_cut_short_is_never_renamed_into_place() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (csrf, mut c, dir) = setup(&mut http, t, "splice-put-cut");
+    let (csrf, mut c, dir) = web::scratch_login(&mut http, t, "splice-put-cut");
     let data = pattern(2 * 1024 * 1024, 7);
     let path = format!("/upload{}/cut.bin", encode(dir.as_bytes()));
     let mut s = http.open(

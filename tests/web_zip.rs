@@ -8,17 +8,9 @@
 mod common;
 
 use common::http::{encode, Http};
-use common::{targets, web, Target};
-use ftpgate::ftp::Client;
-use std::io::Write;
+use common::{targets, web};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn put_file(c: &mut Client, path: &str, data: &[u8]) {
-    let mut up = c.stor(path).unwrap();
-    up.write_all(data).unwrap();
-    up.finish().unwrap();
-}
 
 fn save(bytes: &[u8]) -> PathBuf {
     let path = common::temp_dir("zip").join("archive.zip");
@@ -90,25 +82,18 @@ fn get_zip(http: &mut Http, dir: &str, query: &str) -> common::http::Resp {
     r
 }
 
-fn setup(http: &mut Http, t: &Target, test: &str) -> (Client, String) {
-    web::login(http, t);
-    let mut c = t.login();
-    let dir = String::from_utf8(common::scratch(&mut c, test)).unwrap();
-    (c, dir)
-}
-
 #[test]
 fn a_folder_downloads_as_a_zip_that_zipfile_and_unzip_accept() {
     for t in targets() {
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "zip");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "zip");
         let big = common::pattern(3 * 1024 * 1024 + 17, 3);
-        put_file(&mut c, &format!("{dir}/big.bin"), &big);
-        put_file(&mut c, &format!("{dir}/naïve file.txt"), b"unicode\n");
-        put_file(&mut c, &format!("{dir}/empty"), b"");
+        common::put_file(&mut c, &format!("{dir}/big.bin"), &big);
+        common::put_file(&mut c, &format!("{dir}/naïve file.txt"), b"unicode\n");
+        common::put_file(&mut c, &format!("{dir}/empty"), b"");
         c.mkd(format!("{dir}/sub")).unwrap();
         c.mkd(format!("{dir}/sub/empty dir")).unwrap();
-        put_file(&mut c, &format!("{dir}/sub/inner.txt"), b"inner");
+        common::put_file(&mut c, &format!("{dir}/sub/inner.txt"), b"inner");
 
         let r = get_zip(&mut http, &dir, "");
         let base = dir.rsplit('/').next().unwrap();
@@ -167,13 +152,13 @@ fn links_are_not_stored_and_names_need_not_be_utf8() {
             continue;
         }
         let (srv, mut http) = web::start();
-        let (mut c, dir) = setup(&mut http, &t, "zip-links");
+        let (_, mut c, dir) = web::scratch_login(&mut http, &t, "zip-links");
         let here = root.join(dir.trim_start_matches('/'));
-        put_file(&mut c, &format!("{dir}/kept.txt"), b"kept");
+        common::put_file(&mut c, &format!("{dir}/kept.txt"), b"kept");
         std::fs::create_dir(here.join("outside")).unwrap();
         std::fs::write(here.join("outside/secret.txt"), b"secret").unwrap();
         c.mkd(format!("{dir}/tree")).unwrap();
-        put_file(&mut c, &format!("{dir}/tree/own.txt"), b"own");
+        common::put_file(&mut c, &format!("{dir}/tree/own.txt"), b"own");
         std::os::unix::fs::symlink("../outside", here.join("tree/ln")).unwrap();
         std::os::unix::fs::symlink("../outside/secret.txt", here.join("tree/ln.txt")).unwrap();
         // pyftpdlib lists a name that is not UTF-8 but can't RETR it (550).
@@ -217,7 +202,7 @@ fn links_are_not_stored_and_names_need_not_be_utf8() {
 fn a_folder_of_seventy_thousand_entries_gets_the_zip64_end() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (_c, dir) = setup(&mut http, t, "zip-many");
+    let (_, _c, dir) = web::scratch_login(&mut http, t, "zip-many");
     let folder = local(&dir);
     for i in 0..70_000 {
         std::fs::File::create(folder.join(format!("f{i:05}"))).unwrap();
@@ -242,8 +227,8 @@ fn a_file_that_shrinks_midway_cuts_the_archive() {
     use std::io::Read;
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (mut c, dir) = setup(&mut http, t, "zip-cut");
-    put_file(&mut c, &format!("{dir}/a.txt"), b"first");
+    let (_, mut c, dir) = web::scratch_login(&mut http, t, "zip-cut");
+    common::put_file(&mut c, &format!("{dir}/a.txt"), b"first");
     // The walk sees 64 MiB; while the archive waits for this test to read
     // it (a few MiB of socket buffers at most), the file shrinks to 1 MiB.
     let path = local(&dir).join("b.bin");
@@ -283,9 +268,9 @@ fn a_file_that_shrinks_midway_cuts_the_archive() {
 fn the_pages_selection_names_entries_percent_encoded() {
     let t = &targets()[0];
     let (srv, mut http) = web::start();
-    let (mut c, dir) = setup(&mut http, t, "zip-items");
-    put_file(&mut c, &format!("{dir}/a b%.txt"), b"one");
-    put_file(&mut c, &format!("{dir}/other.txt"), b"two");
+    let (_, mut c, dir) = web::scratch_login(&mut http, t, "zip-items");
+    common::put_file(&mut c, &format!("{dir}/a b%.txt"), b"one");
+    common::put_file(&mut c, &format!("{dir}/other.txt"), b"two");
     let page = http
         .get(&format!("/browse{}/", encode(dir.as_bytes())))
         .text();

@@ -280,3 +280,33 @@ pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
         })
         .collect()
 }
+
+/// Stores `data` at `path` with the FTP client (a test's setup).
+pub fn put_file(c: &mut Client, path: &str, data: &[u8]) {
+    use std::io::Write;
+    let mut up = c.stor(path).unwrap();
+    up.write_all(data).unwrap();
+    up.finish().unwrap();
+}
+
+/// The whole file at `path`, through the FTP client.
+pub fn get_file(c: &mut Client, path: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut down = c.retr(path, 0).unwrap();
+    let mut out = Vec::new();
+    down.read_to_end(&mut out).unwrap();
+    down.finish().unwrap();
+    out
+}
+
+/// The names in `dir` as the FTP server lists them, sorted.
+pub fn names(c: &mut Client, dir: &str) -> Vec<String> {
+    let mut n: Vec<String> = c
+        .list(dir)
+        .unwrap()
+        .into_iter()
+        .map(|e| String::from_utf8_lossy(&e.name).into_owned())
+        .collect();
+    n.sort();
+    n
+}

@@ -3,6 +3,7 @@
 use super::http::{input_value, Http, Resp};
 use super::Target;
 use ftpgate::config::Config;
+use ftpgate::ftp::Client;
 use ftpgate::web::{self, Running};
 use std::time::Duration;
 
@@ -85,4 +86,13 @@ pub fn csrf(http: &mut Http, dir: &str) -> String {
 pub fn csrf_from_page(http: &mut Http, path: &str) -> String {
     let page = http.get(path).text();
     input_value(&page, "csrf").expect("csrf field in the page")
+}
+
+/// Logs in over HTTP and makes a fresh folder for `test` with the FTP
+/// client: (the session's CSRF token, the client, the folder).
+pub fn scratch_login(http: &mut Http, target: &Target, test: &str) -> (String, Client, String) {
+    let csrf = login(http, target);
+    let mut c = target.login();
+    let dir = String::from_utf8(super::scratch(&mut c, test)).unwrap();
+    (csrf, c, dir)
 }

@@ -204,7 +204,9 @@ fn seconds(d: Duration) -> String {
     if d.subsec_millis() == 0 {
         format!("{} s", d.as_secs())
     } else {
-        format!("{:.1} s", d.as_secs_f64())
+        // Tenths from the milliseconds: no float formatting in the binary.
+        let tenths = (d.as_millis() + 50) / 100;
+        format!("{}.{} s", tenths / 10, tenths % 10)
     }
 }
 

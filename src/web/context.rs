@@ -91,10 +91,22 @@ pub fn cookie(ex: &Exchange<'_>, name: &str) -> Option<String> {
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
         .filter_map(|(_, v)| std::str::from_utf8(v).ok())
-        .flat_map(|v| cookie::Cookie::split_parse(v.to_string()))
-        .filter_map(|c| c.ok())
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_string())
+        .find_map(|v| cookie_in(v, name))
+        .map(str::to_string)
+}
+
+/// The value of `name` in one `Cookie` header: `name=value` pairs split on
+/// `;` (RFC 6265 section 5.4), names and values trimmed of spaces, values
+/// as sent (quotes and all). A pair without `=` or with an empty name is
+/// skipped. Written here rather than taken from the `cookie` crate, whose
+/// date support alone (the `time` crate) cost 12 KiB of the binary.
+fn cookie_in<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(n, v)| (n.trim(), v.trim()))
+        .find(|(n, _)| !n.is_empty() && *n == name)
+        .map(|(_, v)| v)
 }
 
 /// Reads an urlencoded form body, capped at [`MAX_FORM_BYTES`] and [`FORM_DEADLINE`].
@@ -122,5 +134,26 @@ pub fn check_csrf(ex: &Exchange<'_>, session: &Session, form_value: Option<&[u8]
     match token {
         Some(t) if session.csrf_ok(t) => Ok(()),
         _ => Err(Error::Csrf),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_in;
+
+    #[test]
+    fn cookies_are_found_by_name_in_a_header() {
+        let h = "a=1; ftpgate_session=abc ;  b = two words ;junk; =x; ftpgate_session=second";
+        assert_eq!(
+            cookie_in(h, "ftpgate_session"),
+            Some("abc"),
+            "the first one counts"
+        );
+        assert_eq!(cookie_in(h, "b"), Some("two words"));
+        assert_eq!(cookie_in(h, "junk"), None);
+        assert_eq!(cookie_in(h, ""), None);
+        assert_eq!(cookie_in("q=\"v\"", "q"), Some("\"v\""));
+        assert_eq!(cookie_in("", "a"), None);
+        assert_eq!(cookie_in("A=1", "a"), None, "names are case-sensitive");
     }
 }

@@ -11,16 +11,30 @@ pub fn human_size(bytes: u64) -> String {
     if bytes < 1024 {
         return format!("{bytes} B");
     }
-    let mut value = bytes as f64;
+    // In integers, rounding half to even as `{:.1}` does: no float
+    // formatting code in the binary for this one use.
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    let mut scale: u128 = 1;
+    while u128::from(bytes) >= scale * 1024 && unit < UNITS.len() - 1 {
+        scale *= 1024;
         unit += 1;
     }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
+    let bytes = u128::from(bytes);
+    if bytes < 10 * scale {
+        let tenths = div_round_even(bytes * 10, scale);
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     } else {
-        format!("{value:.0} {}", UNITS[unit])
+        format!("{} {}", div_round_even(bytes, scale), UNITS[unit])
+    }
+}
+
+/// `n / d`, a tie going to the even quotient.
+fn div_round_even(n: u128, d: u128) -> u128 {
+    let (q, r) = (n / d, n % d);
+    if 2 * r > d || (2 * r == d && q % 2 == 1) {
+        q + 1
+    } else {
+        q
     }
 }
 
@@ -135,6 +149,35 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
         assert_eq!(human_size(300 * 1024 * 1024), "300 MiB");
+        // The same words the float formatting gave, at and around every
+        // rounding edge of the first units.
+        let float = |bytes: u64| {
+            let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+            let (mut value, mut unit) = (bytes as f64, 0);
+            while value >= 1024.0 && unit < units.len() - 1 {
+                value /= 1024.0;
+                unit += 1;
+            }
+            match (unit, value < 10.0) {
+                (0, _) => format!("{bytes} B"),
+                (_, true) => format!("{value:.1} {}", units[unit]),
+                (_, false) => format!("{value:.0} {}", units[unit]),
+            }
+        };
+        for base in [1024u64, 10 * 1024, 1024 * 1024, 10 * 1024 * 1024, 1 << 40] {
+            for step in [1u64, 51, 52, 102, 103, 512, 1000] {
+                for bytes in [
+                    base,
+                    base + step,
+                    base - step,
+                    base * 3 + step,
+                    base * 1023 + step,
+                ] {
+                    assert_eq!(human_size(bytes), float(bytes), "{bytes}");
+                }
+            }
+        }
+        assert_eq!(human_size(u64::MAX), float(u64::MAX));
         assert_eq!(exact_size(1234567), "1,234,567 bytes");
         assert_eq!(exact_size(12), "12 bytes");
     }

@@ -132,6 +132,18 @@ pub fn secure(mut page: Page, https: bool) -> Page {
     page
 }
 
+/// A `q` value (RFC 9110 section 12.4.2: `0` to `1`, at most three
+/// decimals) above zero. Read as digits rather than as a float, so no
+/// float parser is in the binary; anything else counts as a refusal.
+fn positive_q(q: &str) -> bool {
+    let (int, frac) = q.split_once('.').unwrap_or((q, ""));
+    let well_formed = matches!(int, "0" | "1")
+        && frac.len() <= 3
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (int == "0" || frac.bytes().all(|b| b == b'0'));
+    well_formed && (int == "1" || frac.bytes().any(|b| b != b'0'))
+}
+
 /// Whether `Accept-Encoding` (RFC 9110 §12.5.3) allows gzip: `gzip` (or
 /// `x-gzip`, or `*`) listed without `q=0`. A `gzip;q=0` refuses it even
 /// when `*` is there.
@@ -142,8 +154,7 @@ pub fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
         let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let refused = parts.any(|p| {
             let p = p.trim().to_ascii_lowercase();
-            p.strip_prefix("q=")
-                .is_some_and(|q| q.trim().parse::<f32>().map_or(true, |q| q <= 0.0))
+            p.strip_prefix("q=").is_some_and(|q| !positive_q(q.trim()))
         });
         match coding.as_str() {
             "gzip" | "x-gzip" => return !refused,
@@ -398,8 +409,16 @@ mod tests {
             "*;q=0",
             "gzip;q=x",
             "gzipx",
+            "gzip;q=0.000",
+            "gzip;q=0.0000",
+            "gzip;q=1.5",
+            "gzip;q=-1",
+            "gzip;q=",
         ] {
             assert!(!accepts_gzip(Some(no)), "{no}");
+        }
+        for yes in ["gzip;q=0.001", "gzip;q=1.000", "gzip;q=1", "gzip; Q=0.5"] {
+            assert!(accepts_gzip(Some(yes)), "{yes}");
         }
         assert!(!accepts_gzip(None));
     }

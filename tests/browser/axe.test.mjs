@@ -1,14 +1,15 @@
 // axe-core (tests/browser/node_modules/axe-core) over every page of the app,
 // with JavaScript off and on: login (plain, after a wrong password, and the
 // "already connected" notice), browse (home with its banner, a subfolder,
-// ticked rows, a phone), rename, delete (a file, a non-empty folder), the
-// delete/move/copy-selected pages, search, the previews (image, text,
-// audio, video, PDF), the editor, chmod and a 404; with script also the
-// rename, delete and move dialogs and the upload progress rows. Any
-// violation of WCAG 2.1 A/AA or of axe's best practices fails the step,
-// naming each rule, its impact and the elements it found. Step 1 first
-// injects an <img> without alt and checks that axe reports it, so a run
-// that could not see anything cannot pass.
+// ticked rows, a phone, dark mode), rename, delete (a file, a non-empty
+// folder), the delete/move/copy-selected pages, search, the previews (image,
+// text, audio, video, PDF), the editor, chmod and a 404; with script also
+// the rename, delete, move and copy dialogs, open, and the upload progress
+// rows. Any violation of WCAG 2.0/2.1 A/AA or of axe's best practices fails
+// the step, naming each rule, its impact, help and first elements. No rule
+// is excluded (color-contrast included: it agrees with the harness's
+// assertContrast). Step 1 first injects an <img> without alt and requires
+// axe to report it, so a run that could not see anything cannot pass.
 
 import { after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -206,6 +207,7 @@ describe('axe-core finds no violations on any page', { skip: skipReason, timeout
         await assertAxe(page, js, 'the login page after a wrong password');
         await logIn(page, suite.app);
         await go('/login');
+        await page.locator('#login-replacing').waitFor();
         await assertAxe(page, js, 'the login page while connected');
       });
 
@@ -220,21 +222,21 @@ describe('axe-core finds no violations on any page', { skip: skipReason, timeout
         await assertAxe(page, js, 'a subfolder with two rows ticked');
       });
 
-      step('4. browse on a phone', async () => {
+      step('4. browse on a phone, and in dark mode', async () => {
         const state = await context.storageState();
-        const phone = await newContext(js, {
-          viewport: { width: 360, height: 740 },
-          isMobile: true,
-          hasTouch: true,
-          storageState: state,
-        });
-        try {
-          watch(phone, js ? 'axe-phone-js' : 'axe-phone-plain');
-          const p = await phone.newPage();
-          await p.goto(`${suite.app.base}/browse/uploads/${folder}/`);
-          await assertAxe(p, js, 'a subfolder on a phone');
-        } finally {
-          await phone.close();
+        for (const [what, options] of [
+          ['on a phone', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }],
+          ['in dark mode', { viewport: { width: 1280, height: 800 }, colorScheme: 'dark' }],
+        ]) {
+          const other = await newContext(js, { ...options, storageState: state });
+          try {
+            watch(other, `axe ${what}, script ${js ? 'on' : 'off'}`);
+            const p = await other.newPage();
+            await p.goto(`${suite.app.base}/browse/uploads/${folder}/`);
+            await assertAxe(p, js, `a subfolder ${what}`);
+          } finally {
+            await other.close();
+          }
         }
       });
 
@@ -293,7 +295,7 @@ describe('axe-core finds no violations on any page', { skip: skipReason, timeout
       });
 
       if (js) {
-        step('10. the rename, delete and move dialogs, open', async () => {
+        step('10. the rename, delete, move and copy dialogs, open', async () => {
           await go(`/browse/uploads/${folder}/`);
           await row(page, 'notes.txt').locator('a.action-rename').click();
           await page.getByRole('dialog', { name: 'Rename “notes.txt”' }).waitFor();
@@ -310,6 +312,15 @@ describe('axe-core finds no violations on any page', { skip: skipReason, timeout
           const picker = page.getByRole('dialog', { name: `Move 1 item from /uploads/${folder}` });
           await picker.getByRole('button', { name: 'target', exact: true }).waitFor();
           await assertAxe(page, js, 'the move picker');
+          // Into a folder: the list the picker builds after it opened.
+          await picker.getByRole('button', { name: 'target', exact: true }).click();
+          await picker.locator('.picker-where', { hasText: `Move to /uploads/${folder}/target` }).waitFor();
+          await assertAxe(page, js, 'the move picker, one folder down');
+          await page.keyboard.press('Escape');
+          await page.locator('dialog').waitFor({ state: 'detached' });
+          await page.getByRole('button', { name: 'Copy selected…' }).click();
+          await page.getByRole('dialog', { name: `Copy 1 item from /uploads/${folder}` }).waitFor();
+          await assertAxe(page, js, 'the copy picker');
           await page.keyboard.press('Escape');
           await page.locator('dialog').waitFor({ state: 'detached' });
         });

@@ -94,9 +94,11 @@ fn flash_banner(flash: &Flash) -> Markup {
     html! {
         div.flash-wrap {
             // A button to assistive technology: what it does, not the
-            // checkbox it is underneath (ARIA in HTML allows the role).
+            // checkbox it is underneath. ARIA in HTML allows that role on a
+            // checkbox only as a toggle button, with `aria-pressed` (axe's
+            // aria-allowed-role); pressing it hides the banner it belongs to.
             input #flash-dismiss .flash-dismiss .visually-hidden type="checkbox"
-                role="button" aria-label="Dismiss message";
+                role="button" aria-pressed="false" aria-label="Dismiss message";
             div class=(class) role=(role) {
                 p.flash-text { (flash.text) }
                 label.flash-close for="flash-dismiss" title="Dismiss" {

@@ -602,7 +602,8 @@ mod tests {
         let input = &html[html.find("id=\"flash-dismiss\"").unwrap()..];
         let input = &input[..input.find('>').unwrap()];
         assert!(
-            input.contains("role=\"button\"") && input.contains("aria-label=\"Dismiss message\""),
+            input.contains("role=\"button\" aria-pressed=\"false\"")
+                && input.contains("aria-label=\"Dismiss message\""),
             "{input}"
         );
         layout.flash = Some(Flash {

@@ -45,7 +45,13 @@ pub(super) fn parse_unix(words: &Words, type_char: u8, now: i64) -> Option<Entry
         b'd' => (Kind::Dir, parse_u64(size_word)),
         b'-' => (Kind::File, parse_u64(size_word)),
         b'l' => {
-            let arrow = name.windows(4).position(|w| w == b" -> ");
+            // Not at the very start: a name must be left before the arrow
+            // (fuzzing found `13:45  ->  -> x`, once an entry with no name).
+            let arrow = name
+                .windows(4)
+                .skip(1)
+                .position(|w| w == b" -> ")
+                .map(|at| at + 1);
             let target = arrow
                 .map(|at| name[at + 4..].to_vec())
                 .filter(|t| !t.is_empty());
@@ -221,6 +227,20 @@ mod tests {
         let e = one(b"lrwxrwxrwx 1 u g 13 Feb 29 13:45 bare link");
         assert_eq!(e.name, b"bare link");
         assert_eq!(e.kind, Kind::Symlink { target: None });
+    }
+
+    #[test]
+    fn a_link_whose_name_begins_with_the_arrow_keeps_a_name() {
+        let e = one(b"lrwxrwxrwx 1 u g 9 Feb 29 13:45  ->  -> music.mp3");
+        assert_eq!(e.name, b" -> ");
+        assert_eq!(
+            e.kind,
+            Kind::Symlink {
+                target: Some(b"music.mp3".to_vec())
+            }
+        );
+        let e = one(b"lrwxrwxrwx 1 u g 9 Feb 29 13:45  -> ");
+        assert!(!e.name.is_empty());
     }
 
     #[test]

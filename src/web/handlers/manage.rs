@@ -26,6 +26,22 @@ use crate::web::App;
 
 /// `POST /mkdir/<dir>/` with `name`.
 pub fn mkdir(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    create_new(req, ctx, ".", "Created folder", |c, target| {
+        c.mkd(target).map_err(Error::Refused)
+    })
+}
+
+/// A new entry named by the form's `name` in the folder of `ctx`: the name
+/// checked before anything reaches the server, 409 when it is taken (the
+/// message ends with `taken_tail`), else `make` on the free path and a
+/// flash "`created` “name”". Shared by New folder and New file.
+pub(super) fn create_new(
+    req: &mut Exchange<'_>,
+    ctx: &Ctx,
+    taken_tail: &str,
+    created: &str,
+    mut make: impl FnMut(&mut Client, &[u8]) -> Result<()>,
+) -> Result<Reply> {
     let session = ctx.session()?;
     let dir = ctx.target.clone();
     let form = read_form(req)?;
@@ -36,13 +52,13 @@ pub fn mkdir(_: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     session.pool.run(|c| {
         if find(c, &target)?.is_some() {
             return Err(Error::Conflict(format!(
-                "“{}” already exists here.",
+                "“{}” already exists here{taken_tail}",
                 shown(name)
             )));
         }
-        c.mkd(&target).map_err(Error::Refused)
+        make(c, &target)
     })?;
-    let message = format!("Created folder “{}”", shown(name));
+    let message = format!("{created} “{}”", shown(name));
     Ok(done(ctx, session, &dir, &target, message, None).into())
 }
 

@@ -161,7 +161,8 @@ for (const js of [true, false]) {
         await page.getByRole('button', { name: 'Copy selected…' }).click();
         const dialog = page.getByRole('dialog', { name: `Copy 1 item from /uploads/${name}/target` });
         await dialog.getByRole('button', { name: `↑ Up to /uploads/${name}` }).click();
-        await dialog.locator('.picker-where', { hasText: `Copy to /uploads/${name}` }).waitFor();
+        // Exactly: the folder shown before (…/target) contains this text too.
+        await dialog.locator('.picker-where', { hasText: new RegExp(`^Copy to /uploads/${name}$`) }).waitFor();
         await clickAndLoad(page, dialog.getByRole('button', { name: 'Copy here' }));
       } else {
         await clickAndLoad(page, page.getByRole('button', { name: 'Copy selected…' }));

@@ -74,6 +74,13 @@
 #              TLS required on control and data, vsftpd-tls's certificate, own
 #              root, port 2124 or another free one, passive ports 30300-30399.
 #              Unlike vsftpd it does not require TLS session reuse.
+#   vsftpd-active  vsftpd with passive mode switched off (pasv_enable=NO,
+#              port_enable=YES): only active mode works, as on some embedded
+#              servers. Same user, own root, port 2125 or another free one.
+#   pyftpdlib-v6   the plain pyftpdlib script on ::1 (IPv6 only), port 2126
+#              or another free one, passive ports 30400-30499.
+#   These two are not in the suite's main server list: the tests that need
+#   them ask for them by name (tests/common, extra_target).
 #
 # Knobs (environment): FTPGATE_CI_PYTHON (python3), FTPGATE_CI_TMPDIR (/tmp),
 # FTPGATE_CI_WAIT (seconds to wait for a server to answer, 10),
@@ -82,6 +89,8 @@
 # FTPGATE_CI_VSFTPD_TLS_PORT (2123), FTPGATE_CI_VSFTPD_TLS_PASV (30200-30299),
 # FTPGATE_CI_VSFTPD_USER (ftpgate-ci), FTPGATE_CI_PYFTPDLIB_USER (ftpgate),
 # FTPGATE_CI_PYFTPDLIB_TLS_PORT (2124), FTPGATE_CI_PYFTPDLIB_TLS_PASV (30300-30399),
+# FTPGATE_CI_VSFTPD_ACTIVE_PORT (2125), FTPGATE_CI_PYFTPDLIB_V6_PORT (2126),
+# FTPGATE_CI_PYFTPDLIB_V6_PASV (30400-30499),
 # FTPGATE_CI_PYFTPDLIB_SPEC (pip requirement, "pyftpdlib"),
 # FTPGATE_CI_PYOPENSSL_SPEC (pip requirement, "pyopenssl"),
 # FTPGATE_CI_KEEP=1 (stop keeps the state dir and server roots, for debugging).
@@ -142,9 +151,13 @@ VSFTPD_TLS_PORT=${FTPGATE_CI_VSFTPD_TLS_PORT:-2123}
 VSFTPD_TLS_PASV=${FTPGATE_CI_VSFTPD_TLS_PASV:-30200-30299}
 PYFTPDLIB_TLS_PORT=${FTPGATE_CI_PYFTPDLIB_TLS_PORT:-2124}
 PYFTPDLIB_TLS_PASV=${FTPGATE_CI_PYFTPDLIB_TLS_PASV:-30300-30399}
+VSFTPD_ACTIVE_PORT=${FTPGATE_CI_VSFTPD_ACTIVE_PORT:-2125}
+PYFTPDLIB_V6_PORT=${FTPGATE_CI_PYFTPDLIB_V6_PORT:-2126}
+PYFTPDLIB_V6_PASV=${FTPGATE_CI_PYFTPDLIB_V6_PASV:-30400-30499}
 PYFTPDLIB_SPEC=${FTPGATE_CI_PYFTPDLIB_SPEC:-pyftpdlib}
 PYOPENSSL_SPEC=${FTPGATE_CI_PYOPENSSL_SPEC:-pyopenssl}
 HOST=127.0.0.1
+ALL_SERVERS="vsftpd vsftpd-tls vsftpd-active pyftpdlib pyftpdlib-tls pyftpdlib-v6"
 
 log() { printf 'ftp-servers: %s\n' "$*" >&2; }
 die() {
@@ -506,6 +519,47 @@ start_vsftpd_tls() {
 }
 
 # ---------------------------------------------------------------------------
+# vsftpd-active: the plain vsftpd with passive mode off.
+
+start_vsftpd_active() {
+	local state=$1 root pass port url rc bin group conf=$1/vsftpd-active.conf
+	bin=$(vsftpd_bin)
+	root=$(mktemp -d "$TMPBASE/ftpgate-ci-vsftpd-active.XXXXXX")
+	echo "$root" >"$state/vsftpd-active.root"
+	group=$(id -gn "$VSFTPD_USER")
+	chown "$VSFTPD_USER:$group" "$root"
+	chmod 0755 "$root"
+	pass=$(<"$state/vsftpd.url")
+	pass=${pass#ftp://*:}
+	pass=${pass%%@*}
+	while read -r port; do
+		port_free "$port" || {
+			log "vsftpd-active: port $port busy"
+			continue
+		}
+		write_vsftpd_conf "$conf" "$port" "$root" "$state"
+		sed -i -e 's/^pasv_enable=.*/pasv_enable=NO/' -e '/^ftpd_banner=/d' \
+			-e "s|^vsftpd_log_file=.*|vsftpd_log_file=$state/vsftpd-active.log|" \
+			-e "s|^xferlog_file=.*|xferlog_file=$state/vsftpd-active-xfer.log|" "$conf"
+		echo "ftpd_banner=ftpgate CI vsftpd (active mode only)" >>"$conf"
+		: >"$state/vsftpd-active.out"
+		spawn "$state/vsftpd-active.pid" "$state/vsftpd-active.out" "$bin" "$conf"
+		url="ftp://$VSFTPD_USER:$pass@$HOST:$port"
+		rc=0
+		# curl's -P - : active mode on the control connection's address.
+		wait_ready vsftpd-active "$url" "$state/vsftpd-active.pid" "$state/vsftpd-active.out" \
+			-P - || rc=$?
+		if ((rc == 0)); then
+			log "vsftpd-active on $HOST:$port, root $root"
+			printf '%s' "$url" >"$state/vsftpd-active.url"
+			return 0
+		fi
+		log "vsftpd-active: port $port taken meanwhile, trying another"
+	done < <(candidate_ports "$VSFTPD_ACTIVE_PORT")
+	die "vsftpd-active: found no free port"
+}
+
+# ---------------------------------------------------------------------------
 # pyftpdlib.
 
 write_pyftpdlib_server() {
@@ -562,16 +616,22 @@ server.serve_forever()
 EOF
 }
 
-# start_pyftpdlib STATE [tls]: the plain instance, or with "tls" the FTPS one
-# (pyftpdlib-tls, vsftpd-tls's certificate, so the tests pin one file).
+# start_pyftpdlib STATE [tls|v6]: the plain instance, or with "tls" the FTPS one
+# (pyftpdlib-tls, vsftpd-tls's certificate, so the tests pin one file), or
+# with "v6" a plain one on ::1 (pyftpdlib-v6).
 start_pyftpdlib() {
 	local state=$1 name=pyftpdlib first=$PYFTPDLIB_PORT pasv=$PYFTPDLIB_PASV
-	local root pass port url rc scheme=ftp
+	local root pass port url rc scheme=ftp host=$HOST url_host=$HOST
 	local -a tls=() ready=()
 	if [[ ${2:-} == tls ]]; then
 		name=pyftpdlib-tls first=$PYFTPDLIB_TLS_PORT pasv=$PYFTPDLIB_TLS_PASV scheme=ftps
 		tls=("$state/vsftpd-tls-cert.pem" "$state/vsftpd-tls-key.pem")
 		ready=(--ssl-reqd --cacert "$state/vsftpd-tls-cert.pem")
+	elif [[ ${2:-} == v6 ]]; then
+		name=pyftpdlib-v6 first=$PYFTPDLIB_V6_PORT pasv=$PYFTPDLIB_V6_PASV
+		host=::1 url_host=[::1]
+		# -g: curl must not read the brackets as a glob.
+		ready=(-g)
 	fi
 	root=$(mktemp -d "$TMPBASE/ftpgate-ci-$name.XXXXXX")
 	echo "$root" >"$state/$name.root"
@@ -586,13 +646,13 @@ start_pyftpdlib() {
 		: >"$state/$name.log"
 		FTPGATE_CI_PY_USER=$PYFTPDLIB_USER FTPGATE_CI_PY_PASS=$pass \
 			spawn "$state/$name.pid" "$state/$name.log" \
-			"$PYTHON" -u "$state/pyftpdlib-server.py" "$HOST" "$port" "$root" \
+			"$PYTHON" -u "$state/pyftpdlib-server.py" "$host" "$port" "$root" \
 			"${pasv%-*}" "${pasv#*-}" "${tls[@]}"
-		url="ftp://$PYFTPDLIB_USER:$pass@$HOST:$port"
+		url="ftp://$PYFTPDLIB_USER:$pass@$url_host:$port"
 		rc=0
 		wait_ready "$name" "$url" "$state/$name.pid" "$state/$name.log" "${ready[@]}" || rc=$?
 		if ((rc == 0)); then
-			log "$name $("$PYTHON" -c 'import pyftpdlib; print(pyftpdlib.__ver__)') on $HOST:$port, root $root"
+			log "$name $("$PYTHON" -c 'import pyftpdlib; print(pyftpdlib.__ver__)') on $url_host:$port, root $root"
 			printf '%s' "$scheme://${url#ftp://}" >"$state/$name.url"
 			return 0
 		fi
@@ -635,7 +695,8 @@ do_stop() {
 		die "stop: $state is not a state dir of this script"
 	if [[ $dump != 0 ]]; then
 		for f in "$state"/vsftpd.log "$state"/vsftpd.out "$state"/vsftpd-tls.log \
-			"$state"/vsftpd-tls.out "$state"/pyftpdlib.log "$state"/pyftpdlib-tls.log; do
+			"$state"/vsftpd-tls.out "$state"/pyftpdlib.log "$state"/pyftpdlib-tls.log \
+			"$state"/vsftpd-active.log "$state"/vsftpd-active.out "$state"/pyftpdlib-v6.log; do
 			[[ -s $f ]] || continue
 			log "---- last 60 lines of $f ----"
 			tail -n 60 "$f" >&2 || true
@@ -646,7 +707,7 @@ do_stop() {
 	# session processes, which call setsid() and so leave the listener's
 	# process group.  Kill exactly those, by pid.
 	local -a pids running=()
-	for name in vsftpd vsftpd-tls pyftpdlib pyftpdlib-tls; do
+	for name in $ALL_SERVERS; do
 		if alive "$state/$name.pid"; then running+=("$name (pid $(<"$state/$name.pid"))"); fi
 	done
 	mapfile -t pids < <(state_pids "$state")
@@ -672,7 +733,7 @@ do_stop() {
 		log "FTPGATE_CI_KEEP=1: keeping $state and the server roots"
 		return 0
 	fi
-	for name in vsftpd vsftpd-tls pyftpdlib pyftpdlib-tls; do
+	for name in $ALL_SERVERS; do
 		if [[ -s $state/$name.root ]]; then
 			f=$(<"$state/$name.root")
 			[[ $f == "$TMPBASE"/ftpgate-ci-"$name".* ]] && rm -rf -- "$f"
@@ -692,9 +753,12 @@ do_start() {
 	start_vsftpd_tls "$state"
 	start_pyftpdlib "$state"
 	start_pyftpdlib "$state" tls
+	start_vsftpd_active "$state"
+	start_pyftpdlib "$state" v6
 	local servers
 	servers="vsftpd=$(<"$state/vsftpd.url");pyftpdlib=$(<"$state/pyftpdlib.url")"
 	servers+=";vsftpd-tls=$(<"$state/vsftpd-tls.url");pyftpdlib-tls=$(<"$state/pyftpdlib-tls.url")"
+	servers+=";vsftpd-active=$(<"$state/vsftpd-active.url");pyftpdlib-v6=$(<"$state/pyftpdlib-v6.url")"
 	{
 		printf 'export FTPGATE_TEST_SERVERS=%q\n' "$servers"
 		printf 'export FTPGATE_TEST_TLS_CERT=%q\n' "$state/vsftpd-tls-cert.pem"
@@ -756,6 +820,14 @@ do_check() {
 		userinfo=${url#ftp://}
 		userinfo=${userinfo%%@*}
 		hostport=${url##*@}
+		case $name in
+		vsftpd-active | pyftpdlib-v6)
+			# No PASV there (passive off; IPv6): one active-mode or EPSV round trip.
+			log "== checking $name ($hostport): LIST only"
+			check_step "LIST" curl "${c[@]}" -g -P - -o "$work/list" "$url/"
+			continue
+			;;
+		esac
 		log "== checking $name ($hostport)"
 		check_step "LIST (EPSV)" curl "${c[@]}" -o "$work/list" "$url/"
 		check_step "LIST (PASV)" curl "${c[@]}" --disable-epsv -o "$work/list" "$url/"

@@ -18,6 +18,7 @@
 //   enhancePreview     a preview's ← → keys and swipes for the next file, Escape back
 //   enhanceEditor      Ctrl/Cmd-S saves in the text editor
 //   enhanceChmod       the permissions page's boxes and octal field follow each other
+//   enhanceDoctor      the doctor's "Copy the report" button copies its text
 //
 // To add one, write a small function and list it in ENHANCERS.
 (() => {
@@ -1469,6 +1470,28 @@
     });
   }
 
+  // ----------------------------------------------------------------- doctor
+
+  // Without script the report's text area is there to select and copy by
+  // hand; with it, a button copies it (the clipboard needs a secure
+  // context, so over plain HTTP the text is selected instead).
+  function enhanceDoctor() {
+    const text = document.getElementById("doctor-text");
+    const button = document.getElementById("doctor-copy");
+    if (!text || !button) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      text.focus();
+      text.select();
+      try {
+        await navigator.clipboard.writeText(text.value);
+        button.textContent = "Copied";
+      } catch (err) {
+        button.textContent = "Selected: press Ctrl+C to copy";
+      }
+    });
+  }
+
   // ---------------------------------------------------------------- preview
 
   // The preview page's Previous, Next and Back links are plain links; here
@@ -1576,6 +1599,7 @@
     enhancePreview,
     enhanceEditor,
     enhanceChmod,
+    enhanceDoctor,
   ];
 
   function run() {

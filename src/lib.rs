@@ -4,7 +4,9 @@
 //! (`ftp`) knows nothing about HTTP; the web layer uses it through a small API.
 
 mod calendar;
+pub mod cli;
 pub mod config;
+pub mod doctor;
 pub mod ftp;
 #[doc(hidden)]
 pub mod fuzz;

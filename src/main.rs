@@ -5,6 +5,9 @@ use ftpgate::config::{self, Action};
 use ftpgate::web::{self, shutdown::Event};
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("doctor") {
+        std::process::exit(ftpgate::cli::doctor_main(std::env::args().skip(2)));
+    }
     let env = |name: &str| std::env::var(name).ok();
     let config = match config::parse(std::env::args().skip(1), env) {
         Ok(Action::Run(config)) => *config,

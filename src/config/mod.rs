@@ -42,6 +42,8 @@ pub struct Config {
     pub locked_host: Option<(String, u16)>,
     /// `--ftp-tls` was given: the login form shows the encryption fixed.
     pub ftp_tls_locked: bool,
+    /// `--ftp-mode` was given: the login form shows the data connection fixed.
+    pub ftp_mode_locked: bool,
     /// `--ftp-allow`: the only FTP servers that may be reached.
     pub ftp_allow: Option<AllowList>,
     /// HTTPS: certificate and key files (PEM), or made once in `state_dir`.
@@ -107,6 +109,7 @@ impl Default for Config {
             locked_host: None,
             ftp_allow: None,
             ftp_tls_locked: false,
+            ftp_mode_locked: false,
             tls: None,
             state_dir: None,
             http_redirect: None,
@@ -121,6 +124,7 @@ pub const HELP: &str = "\
 ftpgate: a web FTP client for your LAN
 
 Usage: ftpgate [OPTIONS]
+       ftpgate doctor [OPTIONS] ftp://USER@HOST[:PORT]   (check a server; doctor --help)
 
 Options (each also read from the environment variable shown):
   --listen ADDR             address:port of the web interface   [FTPGATE_LISTEN, 0.0.0.0:8080]
@@ -140,6 +144,11 @@ Options (each also read from the environment variable shown):
                                                                 [FTPGATE_MAX_CONNECTIONS, 4]
  --ftp-tls MODE            FTPS: prefer (TLS when offered), require, implicit (port
                             990) or off; fixes the login form's choice [FTPGATE_FTP_TLS, prefer]
+  --ftp-mode MODE           FTP data connections: auto (passive, active when passive
+                            cannot connect), passive or active; fixes the login
+                            form's choice                       [FTPGATE_FTP_MODE, auto]
+  --ftp-active-ports LOW-HIGH  ports active mode listens on (for a firewall rule)
+                                                                [FTPGATE_FTP_ACTIVE_PORTS, any]
   --ftp-ca FILE             also trust the CA certificates in this PEM file
                                                                 [FTPGATE_FTP_CA]
   --ftp-pin LIST            trust these certificates: HOST:PORT=SHA256, comma-separated
@@ -179,7 +188,7 @@ pub enum Action {
 }
 
 /// Settings names, in flag form, with their environment variables.
-const SETTINGS: [(&str, &str); 24] = [
+const SETTINGS: [(&str, &str); 26] = [
     ("--listen", "FTPGATE_LISTEN"),
     ("--ftp-host", "FTPGATE_FTP_HOST"),
     ("--ftp-connect-timeout", "FTPGATE_FTP_CONNECT_TIMEOUT"),
@@ -192,6 +201,8 @@ const SETTINGS: [(&str, &str); 24] = [
     ("--workers", "FTPGATE_WORKERS"),
     ("--ftp-allow", "FTPGATE_FTP_ALLOW"),
     ("--ftp-tls", "FTPGATE_FTP_TLS"),
+    ("--ftp-mode", "FTPGATE_FTP_MODE"),
+    ("--ftp-active-ports", "FTPGATE_FTP_ACTIVE_PORTS"),
     ("--ftp-ca", "FTPGATE_FTP_CA"),
     ("--ftp-pin", "FTPGATE_FTP_PIN"),
     ("--max-sessions-per-ip", "FTPGATE_MAX_SESSIONS_PER_IP"),
@@ -297,6 +308,14 @@ fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, St
     if let Some((src, v)) = lookup("--ftp-allow") {
         c.ftp_allow = Some(AllowList::parse(&v).map_err(|e| format!("{src}: {e}"))?);
     }
+    if let Some((src, v)) = lookup("--ftp-mode") {
+        c.ftp.data_mode = ftp::DataMode::from_name(&v)
+            .ok_or_else(|| format!("{src}: {v:?} is not auto, passive or active"))?;
+        c.ftp_mode_locked = true;
+    }
+    if let Some((src, v)) = lookup("--ftp-active-ports") {
+        c.ftp.active_ports = Some(port_range(&v).map_err(|e| format!("{src}: {e}"))?);
+    }
     build_tls(lookup, &mut c)?;
     build_ftps(lookup, &mut c)?;
     if let Some((src, v)) = lookup("--log") {
@@ -305,6 +324,16 @@ fn build(lookup: &dyn Fn(&str) -> Option<(String, String)>) -> Result<Config, St
         c.log_level = Some(level);
     }
     Ok(c)
+}
+
+/// `LOW-HIGH` (or one port): where active mode may listen.
+fn port_range(v: &str) -> Result<std::ops::RangeInclusive<u16>, String> {
+    let (low, high) = v.split_once('-').unwrap_or((v, v));
+    let port = |p: &str| p.trim().parse::<u16>().ok().filter(|p| *p > 0);
+    match (port(low), port(high)) {
+        (Some(l), Some(h)) if l <= h => Ok(l..=h),
+        _ => Err(format!("{v:?} is not a port range like 50000-50100")),
+    }
 }
 
 fn build_tls(
@@ -440,6 +469,33 @@ mod tests {
             Action::Run(c) => Ok(*c),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn ftp_mode_and_active_ports() {
+        let c = run(&[], &[]).unwrap();
+        assert_eq!(c.ftp.data_mode, ftp::DataMode::Auto);
+        assert!(!c.ftp_mode_locked && c.ftp.active_ports.is_none());
+        let c = run(
+            &["--ftp-mode", "active", "--ftp-active-ports", "50000-50100"],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.ftp.data_mode, ftp::DataMode::Active);
+        assert!(c.ftp_mode_locked);
+        assert_eq!(c.ftp.active_ports, Some(50000..=50100));
+        let c = run(&[], &[("FTPGATE_FTP_ACTIVE_PORTS", "2021")]).unwrap();
+        assert_eq!(c.ftp.active_ports, Some(2021..=2021));
+        for bad in ["50100-50000", "0-10", "x", "1-70000"] {
+            assert!(run(&["--ftp-active-ports", bad], &[]).is_err(), "{bad}");
+        }
+        assert!(run(&["--ftp-mode", "port"], &[]).is_err());
+    }
+
+    #[test]
+    fn listens_on_both_families() {
+        let c = run(&["--listen", "[::]:8080"], &[]).unwrap();
+        assert!(c.listen.is_ipv6() && c.listen.ip().is_unspecified());
     }
 
     #[test]

@@ -8,13 +8,13 @@
 use super::cert::Fingerprint;
 use super::command::{check_argument, Command};
 use super::control::Control;
-use super::data::DataPort;
+use super::data::{Channel, DataPort, Opened};
 use super::error::{Error, LoginStep, Result};
 use super::features::Features;
 #[cfg(not(feature = "tls"))]
 use super::ftps::TlsMode;
 use super::list::{self, Entry, Format};
-use super::login::{self, Greeting};
+use super::login;
 use super::parse;
 use super::reply::codes::{FILE_ACTION_DONE, NOT_IMPLEMENTED};
 use super::stream::Stream;
@@ -26,6 +26,14 @@ use std::fmt;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+/// A data connection between its opening and the transfer command's 1xx.
+enum Pending {
+    /// Passive: connected (under `PROT P`, with its TLS handshake begun).
+    Connected(Stream),
+    /// Active: the server connects after the command.
+    Listening(std::net::TcpListener),
+}
+
 /// A logged-in (or about to be) FTP control connection.
 pub struct Client {
     control: Control,
@@ -36,6 +44,8 @@ pub struct Client {
     binary: bool,
     /// The greeting was already 230: no USER/PASS needed.
     greeted_logged_in: bool,
+    /// What the greeting said.
+    greeting: String,
     /// When the greeting and USER/PASS must be over (`Config::login_timeout`
     /// after the TCP connection).
     login_deadline: Instant,
@@ -131,7 +141,8 @@ impl Client {
             config: config.clone(),
             features: Features::default(),
             binary: false,
-            greeted_logged_in: greeting == Greeting::LoggedIn,
+            greeted_logged_in: greeting.logged_in,
+            greeting: greeting.text,
             login_deadline,
             size_refused: false,
             restart: Restart::default(),
@@ -379,7 +390,7 @@ impl Client {
         let data = self.open_data()?;
         self.restart.at(&mut self.control, 0)?;
         transfer::begin(&mut self.control, Command::Stor(path))?;
-        let data = self.ready_data(data)?;
+        let data = self.ready_data(data, "STOR")?;
         Ok(Upload::new(&mut self.control, data))
     }
 
@@ -402,8 +413,9 @@ impl Client {
             Err(Error::Reply { reply, .. }) if reply.code >= 500 => Command::Appe(path),
             Err(e) => return Err(e),
         };
+        let verb = command.verb();
         transfer::begin(&mut self.control, command)?;
-        let data = self.ready_data(data)?;
+        let data = self.ready_data(data, verb)?;
         Ok(Upload::new(&mut self.control, data))
     }
 
@@ -434,14 +446,22 @@ impl Client {
         if let Some(offset) = rest {
             self.restart.at(&mut self.control, offset)?;
         }
+        let verb = command.verb();
         transfer::begin(&mut self.control, command)?;
-        let data = self.ready_data(data)?;
+        let data = self.ready_data(data, verb)?;
         Ok(Download::new(&mut self.control, data))
     }
 
-    /// Opens a data connection; under `PROT P` its TLS handshake starts.
-    fn open_data(&mut self) -> Result<Stream> {
-        let tcp = self.data.open(&mut self.control)?;
+    /// Opens a data connection; under `PROT P` a passive one's TLS
+    /// handshake starts. An active one waits for [`Client::ready_data`].
+    fn open_data(&mut self) -> Result<Pending> {
+        match self.data.open(&mut self.control)? {
+            Opened::Listening(listener) => Ok(Pending::Listening(listener)),
+            Opened::Connected(tcp) => self.start_tls(tcp).map(Pending::Connected),
+        }
+    }
+
+    fn start_tls(&self, tcp: TcpStream) -> Result<Stream> {
         #[cfg(feature = "tls")]
         if let Some(session) = &self.tls {
             return session.start_data(tcp);
@@ -449,9 +469,27 @@ impl Client {
         Ok(Stream::Plain(tcp))
     }
 
-    /// After the transfer command's 1xx: the data connection's TLS
-    /// handshake ends; if it fails, the transfer is aborted.
-    fn ready_data(&mut self, data: Stream) -> Result<Stream> {
+    /// After the transfer command's 1xx: an active data connection is
+    /// accepted, and the data connection's TLS handshake ends. If either
+    /// fails, the transfer is aborted.
+    fn ready_data(&mut self, data: Pending, verb: &'static str) -> Result<Stream> {
+        let data = match data {
+            Pending::Connected(stream) => stream,
+            Pending::Listening(listener) => {
+                let accepted = self.data.accept(listener, &mut self.control, verb);
+                let started = accepted.and_then(|tcp| self.start_tls(tcp));
+                match started {
+                    Ok(stream) => stream,
+                    Err(e) => {
+                        // A final reply already ended the transfer; else ABOR it.
+                        if !matches!(e, Error::Reply { .. }) {
+                            transfer::abort(&mut self.control);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+        };
         #[cfg(feature = "tls")]
         if let Some(session) = &self.tls {
             return session.finish_data(data).inspect_err(|_| {
@@ -459,6 +497,58 @@ impl Client {
             });
         }
         Ok(data)
+    }
+
+    /// What the server's greeting said.
+    pub fn greeting(&self) -> &str {
+        &self.greeting
+    }
+
+    /// The server certificate's summary, under TLS.
+    pub fn certificate_summary(&self) -> Option<super::cert::CertSummary> {
+        #[cfg(feature = "tls")]
+        return self.tls.as_ref().and_then(tls::Session::summary);
+        #[cfg(not(feature = "tls"))]
+        None
+    }
+
+    /// Sends USER alone and returns the reply, whatever it is: whether the
+    /// server takes a login on this connection (a plain one, when TLS
+    /// might be required) without sending a password.
+    pub fn probe_user(&mut self, user: impl AsRef<[u8]>) -> Result<super::Reply> {
+        self.control.cmd(Command::User(user.as_ref()))
+    }
+
+    /// Lists the current folder over a data connection opened with
+    /// `channel` alone (no fallbacks): whether that command works with this
+    /// server. Returns the entries listed and, for PASV, the address the
+    /// server named in its reply.
+    pub fn try_channel(&mut self, channel: Channel) -> Result<(usize, Option<std::net::IpAddr>)> {
+        let before = self.data.only(channel);
+        let max = self.config.max_listing_bytes;
+        let listed = self
+            .start_transfer(Command::List, None)
+            .and_then(|d| d.read_capped(max));
+        let announced = self.data.announced();
+        self.data.restore(before);
+        let text = listed?;
+        let lines = text
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty());
+        Ok((lines.count(), announced))
+    }
+
+    /// The command this connection opens data connections with (what its
+    /// fallbacks arrived at).
+    pub fn channel(&self) -> Channel {
+        self.data.channel()
+    }
+
+    /// Opens data connections with `channel` from now on, when the
+    /// configured mode allows it: what another connection to the same
+    /// server learnt, so it does not fall back again.
+    pub fn start_with(&mut self, channel: Channel) {
+        self.data.start_with(channel);
     }
 
     fn ensure_binary(&mut self) -> Result<()> {

@@ -7,6 +7,7 @@
 
 use super::error::{Error, Result};
 use std::fmt;
+use std::net::{SocketAddr, SocketAddrV4};
 
 /// One FTP command (RFC 959 §4.1, RFC 2389 FEAT/OPTS, RFC 2428 EPSV, RFC 3659 MLSD/SIZE/MDTM/REST).
 #[derive(Clone, PartialEq, Eq)]
@@ -25,6 +26,12 @@ pub enum Command<'a> {
     Cdup,
     Epsv,
     Pasv,
+    /// `EPRT |1|192.0.2.7|50000|` or `|2|fe80::1|50000|` (RFC 2428 §2):
+    /// active mode, the server connects to this address. No zone: it only
+    /// means something on our side.
+    Eprt(SocketAddr),
+    /// `PORT 192,0,2,7,195,80` (RFC 959): active mode over IPv4.
+    Port(SocketAddrV4),
     List,
     Mlsd(&'a [u8]),
     Retr(&'a [u8]),
@@ -71,6 +78,8 @@ impl Command<'_> {
             Command::Cdup => "CDUP",
             Command::Epsv => "EPSV",
             Command::Pasv => "PASV",
+            Command::Eprt(_) => "EPRT",
+            Command::Port(_) => "PORT",
             Command::List => "LIST",
             Command::Mlsd(_) => "MLSD",
             Command::Retr(_) => "RETR",
@@ -133,6 +142,10 @@ impl Command<'_> {
             Command::Pbsz0 => line.extend_from_slice(b" 0"),
             Command::ProtP => line.extend_from_slice(b" P"),
             Command::Rest(offset) => line.extend_from_slice(format!(" {offset}").as_bytes()),
+            Command::Eprt(_) | Command::Port(_) => {
+                line.push(b' ');
+                line.extend_from_slice(self.address().as_bytes());
+            }
             Command::SiteChmod(mode, path) => {
                 check_argument("path", path)?;
                 line.extend_from_slice(format!(" CHMOD {mode:03o} ").as_bytes());
@@ -150,6 +163,22 @@ impl Command<'_> {
         }
         line.extend_from_slice(b"\r\n");
         Ok(line)
+    }
+}
+
+impl Command<'_> {
+    /// EPRT's and PORT's argument.
+    fn address(&self) -> String {
+        match self {
+            Command::Eprt(SocketAddr::V4(a)) => format!("|1|{}|{}|", a.ip(), a.port()),
+            Command::Eprt(SocketAddr::V6(a)) => format!("|2|{}|{}|", a.ip(), a.port()),
+            Command::Port(a) => {
+                let [h1, h2, h3, h4] = a.ip().octets();
+                let [p1, p2] = a.port().to_be_bytes();
+                format!("{h1},{h2},{h3},{h4},{p1},{p2}")
+            }
+            _ => String::new(),
+        }
     }
 }
 
@@ -173,6 +202,7 @@ impl fmt::Display for Command<'_> {
             Command::Pbsz0 => write!(f, "PBSZ 0"),
             Command::ProtP => write!(f, "PROT P"),
             Command::Rest(o) => write!(f, "REST {o}"),
+            Command::Eprt(_) | Command::Port(_) => write!(f, "{} {}", self.verb(), self.address()),
             Command::SiteChmod(mode, path) => write!(
                 f,
                 "SITE CHMOD {mode:03o} {}",
@@ -246,6 +276,20 @@ mod tests {
     #[test]
     fn encodes_pasv() {
         assert_eq!(wire(Command::Pasv), b"PASV\r\n");
+    }
+    #[test]
+    fn encodes_eprt_and_port() {
+        let v4: SocketAddr = "192.0.2.7:50000".parse().unwrap();
+        assert_eq!(wire(Command::Eprt(v4)), b"EPRT |1|192.0.2.7|50000|\r\n");
+        let v6 = std::net::SocketAddrV6::new("fe80::1".parse().unwrap(), 2121, 0, 3);
+        assert_eq!(
+            wire(Command::Eprt(v6.into())),
+            b"EPRT |2|fe80::1|2121|\r\n",
+            "the zone stays on our side"
+        );
+        let SocketAddr::V4(v4) = v4 else { panic!() };
+        assert_eq!(wire(Command::Port(v4)), b"PORT 192,0,2,7,195,80\r\n");
+        assert_eq!(Command::Port(v4).to_string(), "PORT 192,0,2,7,195,80");
     }
     #[test]
     fn encodes_list() {

@@ -96,6 +96,11 @@ impl Control {
         self.reader.get_ref().stream.is_encrypted()
     }
 
+    /// Our end of the control connection: where active mode listens.
+    pub(super) fn local_addr(&self) -> io::Result<std::net::SocketAddr> {
+        self.reader.get_ref().stream.tcp().local_addr()
+    }
+
     /// False once the connection failed, timed out, got 421 or lost sync.
     pub(super) fn is_broken(&self) -> bool {
         self.broken
@@ -178,6 +183,15 @@ impl Control {
     /// Reads a reply that may still come within `wait`: `None` when nothing
     /// arrived, leaving the connection in sync.
     pub(super) fn read_late_reply(&mut self, wait: Duration) -> Result<Option<Reply>> {
+        match self.wait_for_reply(wait)? {
+            Some(_) => self.read().map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The first byte of a reply that came (or comes within `wait`),
+    /// without reading the reply: its class, `b'1'` to `b'5'`.
+    pub(super) fn wait_for_reply(&mut self, wait: Duration) -> Result<Option<u8>> {
         if self.reader.buffer().is_empty() {
             let io_timeout = self.reader.get_ref().io_timeout;
             let set = |s: &TcpStream, t| s.set_read_timeout(Some(t)).map_err(Error::Io);
@@ -191,7 +205,7 @@ impl Control {
                 Err(e) => return Err(self.fail(e)),
             }
         }
-        self.read().map(Some)
+        Ok(self.reader.buffer().first().copied())
     }
 
     /// Runs `f` with every read it makes ending by `deadline` as well as

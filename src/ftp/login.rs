@@ -10,13 +10,15 @@ use super::error::{Error, Result};
 use super::not_ftp::{binary_start, NotFtp};
 use super::reply::codes::{LOGGED_IN, LOGIN_INCORRECT, NEED_PASSWORD};
 
-/// How the greeting left the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Greeting {
-    /// 220: USER/PASS come next.
-    Ready,
-    /// 230: the server logged us in already (no USER/PASS needed).
-    LoggedIn,
+/// How the greeting left the session, and what it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Greeting {
+    /// 230: the server logged us in already (no USER/PASS needed); else
+    /// 220, and USER/PASS come next.
+    pub(super) logged_in: bool,
+    /// The greeting's text (lossy, lines joined): names the server
+    /// software more often than not.
+    pub(super) text: String,
 }
 
 /// Reads the greeting, skipping a 120 "ready in nnn minutes" before it.
@@ -40,8 +42,10 @@ pub(super) fn greet(control: &mut Control) -> Result<Greeting> {
         greeting = control.read()?;
     }
     match greeting.code {
-        220 => Ok(Greeting::Ready),
-        230 => Ok(Greeting::LoggedIn),
+        220 | 230 => Ok(Greeting {
+            logged_in: greeting.code == 230,
+            text: greeting.text(),
+        }),
         _ => Err(Error::Reply {
             command: "greeting",
             reply: greeting,

@@ -44,6 +44,7 @@ mod transfer;
 
 pub use cert::{CertSummary, Fingerprint};
 pub use client::Client;
+pub use data::{Channel, DataMode};
 pub use error::{Error, LoginStep, Result};
 pub use features::Features;
 pub use ftps::{PinStore, TlsMode, Trust, SYSTEM_CA_FILE};
@@ -85,6 +86,10 @@ pub struct Config {
     pub tls: TlsMode,
     /// What the server's certificate is checked against.
     pub trust: Trust,
+    /// Passive, active, or passive with active as the fallback.
+    pub data_mode: DataMode,
+    /// The ports active mode listens on (`None`: any the system picks).
+    pub active_ports: Option<std::ops::RangeInclusive<u16>>,
 }
 
 impl Default for Config {
@@ -97,6 +102,8 @@ impl Default for Config {
             max_listing_entries: DEFAULT_MAX_LISTING_ENTRIES,
             tls: TlsMode::default(),
             trust: Trust::default(),
+            data_mode: DataMode::default(),
+            active_ports: None,
         }
     }
 }

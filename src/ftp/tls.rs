@@ -96,6 +96,7 @@ pub(super) struct Session {
     verifier: Arc<Verifier>,
     /// The control connection's certificate, once it is up.
     fingerprint: Option<Fingerprint>,
+    summary: Option<CertSummary>,
 }
 
 impl Session {
@@ -132,12 +133,18 @@ impl Session {
             name,
             verifier,
             fingerprint: None,
+            summary: None,
         })
     }
 
     /// SHA-256 of the control connection's certificate.
     pub(super) fn fingerprint(&self) -> Option<Fingerprint> {
         self.fingerprint
+    }
+
+    /// The control connection certificate's summary.
+    pub(super) fn summary(&self) -> Option<CertSummary> {
+        self.summary.clone()
     }
 
     /// The handshake of the control connection; from then on only its
@@ -148,6 +155,11 @@ impl Session {
         let fingerprint = leaf(&stream.conn)?;
         *lock(&self.verifier.control) = Some(fingerprint);
         self.fingerprint = Some(fingerprint);
+        self.summary = stream
+            .conn
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .and_then(|der| CertSummary::from_der(der));
         Ok(Stream::Tls(Box::new(stream)))
     }
 

@@ -7,7 +7,7 @@
 //! details here: handlers use `crate::ftp` through the pool. Stopping
 //! gracefully is in `shutdown`.
 
-mod address;
+pub mod address;
 mod assets;
 mod context;
 mod copies;

@@ -27,6 +27,16 @@ pub enum Step {
     DataRecv,
     /// Accept the data connection and keep it open and silent for this long.
     DataHold(Duration),
+    /// Read an `EPRT |1|ip|port|` (or `PORT h,h,h,h,p,p`) command, keep its
+    /// address for the next `Active*` step and answer 200.
+    Eprt,
+    Port,
+    /// Connect to the address of the last EPRT/PORT from `from` (a local
+    /// address such as 127.0.0.2), send these bytes and close.
+    ActiveSend {
+        from: &'static str,
+        bytes: Vec<u8>,
+    },
     /// Pause.
     Sleep(Duration),
     /// Close everything now.
@@ -112,6 +122,7 @@ fn play(control: &TcpListener, data: &TcpListener, steps: Vec<Step>) -> Vec<u8> 
     let mut reader = BufReader::new(stream);
     let data_port = data.local_addr().expect("addr").port();
     let mut received = Vec::new();
+    let mut active: Option<std::net::SocketAddr> = None;
     for step in steps {
         match step {
             Step::Send(bytes) => writer.write_all(&bytes).expect("send"),
@@ -168,11 +179,68 @@ fn play(control: &TcpListener, data: &TcpListener, steps: Vec<Step>) -> Vec<u8> 
                 std::thread::sleep(how_long);
                 drop(d);
             }
+            Step::Eprt | Step::Port => {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("read command");
+                let addr = parse_active(line.trim_end())
+                    .unwrap_or_else(|| panic!("fake server expected EPRT or PORT, got {line:?}"));
+                assert_eq!(
+                    line.starts_with("EPRT"),
+                    matches!(step, Step::Eprt),
+                    "fake server got {line:?}"
+                );
+                active = Some(addr);
+                writer.write_all(b"200 ok\r\n").expect("send");
+            }
+            Step::ActiveSend { from, bytes } => {
+                let to = active.expect("an EPRT or PORT before ActiveSend");
+                // A refused stranger may be reset before or while writing.
+                if let Ok(mut d) = connect_from(from, to) {
+                    let _ = d.write_all(&bytes);
+                }
+            }
             Step::Sleep(how_long) => std::thread::sleep(how_long),
             Step::Hangup => break,
         }
     }
     received
+}
+
+/// The address in an `EPRT |1|ip|port|`, `EPRT |2|ip|port|` or
+/// `PORT h1,h2,h3,h4,p1,p2` line.
+pub fn parse_active(line: &str) -> Option<std::net::SocketAddr> {
+    if let Some(arg) = line.strip_prefix("EPRT ") {
+        let parts: Vec<&str> = arg.split('|').collect();
+        let [_, _, ip, port, _] = parts.as_slice() else {
+            return None;
+        };
+        return Some(std::net::SocketAddr::new(
+            ip.parse().ok()?,
+            port.parse().ok()?,
+        ));
+    }
+    let n: Vec<u8> = line
+        .strip_prefix("PORT ")?
+        .split(',')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [a, b, c, d, p1, p2] = n.as_slice() else {
+        return None;
+    };
+    Some(std::net::SocketAddr::from((
+        [*a, *b, *c, *d],
+        u16::from_be_bytes([*p1, *p2]),
+    )))
+}
+
+/// A TCP connection to `to` from the local address `from` (any port).
+pub fn connect_from(from: &str, to: std::net::SocketAddr) -> std::io::Result<std::net::TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let from: std::net::IpAddr = from.parse().expect("a local address");
+    let socket = Socket::new(Domain::for_address(to), Type::STREAM, None)?;
+    socket.bind(&std::net::SocketAddr::new(from, 0).into())?;
+    socket.connect_timeout(&to.into(), Duration::from_secs(5))?;
+    Ok(socket.into())
 }
 
 /// Connects a client with short timeouts, for tests of silence; plain FTP

@@ -29,6 +29,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub const CI_SERVERS: [&str; 2] = ["vsftpd", "pyftpdlib"];
 /// FTPS servers CI must provide.
 pub const CI_TLS_SERVERS: [&str; 2] = ["vsftpd-tls", "pyftpdlib-tls"];
+/// Servers for one kind of test each, asked for by name ([`extra_target`]),
+/// never in [`targets`]: vsftpd with passive mode off, pyftpdlib on `::1`.
+pub const EXTRA_SERVERS: [&str; 2] = ["vsftpd-active", "pyftpdlib-v6"];
 
 /// One real FTP server to test against.
 #[derive(Debug, Clone)]
@@ -82,9 +85,25 @@ pub fn targets() -> Vec<Target> {
         password: PASSWORD.into(),
         tls_cert: None,
     }];
-    all.extend(env_targets().into_iter().filter(|t| t.tls_cert.is_none()));
+    all.extend(
+        env_targets()
+            .into_iter()
+            .filter(|t| t.tls_cert.is_none() && !EXTRA_SERVERS.contains(&t.name.as_str())),
+    );
     require_in_ci(&all, &CI_SERVERS);
     all
+}
+
+/// The server of `FTPGATE_TEST_SERVERS` called `name` (one of
+/// [`EXTRA_SERVERS`] or [`CI_SERVERS`]); `None` outside CI when it is not
+/// configured, a failure under `CI=true`.
+pub fn named_target(name: &str) -> Option<Target> {
+    let found = env_targets().into_iter().find(|t| t.name == name);
+    if found.is_none() {
+        require_in_ci(&[], &[name]);
+        eprintln!("skipping: FTPGATE_TEST_SERVERS has no {name} server");
+    }
+    found
 }
 
 /// The servers whose files are on this machine's disk, with their roots:

@@ -39,14 +39,7 @@ const MAX_PORT: usize = 5;
 
 /// `GET /login`.
 pub fn form(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
-    let mut form = prefilled(app);
-    // A prefilled server (the demo's, on a new random port each run) is
-    // what this ftpgate is for: an older remembered login must not win.
-    if app.config.prefill.is_none() {
-        if let Some(value) = cookie(req, LAST_COOKIE) {
-            remembered(&mut form, &value);
-        }
-    }
+    let mut form = fresh_form(app, req);
     let notice = if ctx.query.iter().any(|(k, _)| k == "expired") {
         Some("Your session ended; please log in again.")
     } else if ctx.query.iter().any(|(k, _)| k == "bye") {
@@ -62,13 +55,27 @@ pub fn form(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     // Another tab of this browser may be logged in: a new login replaces
     // that session for every tab, so say so before it happens.
     form.replacing = ctx.session.as_ref().map(|s| s.account());
-    form.csrf = app.sessions.login_token();
     let mut layout = ctx.layout("Log in");
     layout.flash = notice.map(|t| Flash {
         kind: FlashKind::Info,
         text: t.to_string(),
     });
     Ok(render(200, &layout, form).into())
+}
+
+/// An empty login form (`/login`, `/doctor`): the configured server and
+/// choices, the last server and user that logged in, a new CSRF token.
+pub(super) fn fresh_form(app: &App, req: &Exchange<'_>) -> LoginForm {
+    let mut form = prefilled(app);
+    // A prefilled server (the demo's, on a new random port each run) is
+    // what this ftpgate is for: an older remembered login must not win.
+    if app.config.prefill.is_none() {
+        if let Some(value) = cookie(req, LAST_COOKIE) {
+            remembered(&mut form, &value);
+        }
+    }
+    form.csrf = app.sessions.login_token();
+    form
 }
 
 fn prefilled(app: &App) -> LoginForm {
@@ -91,6 +98,8 @@ fn prefilled(app: &App) -> LoginForm {
         form.tls = app.config.ftp.tls.word().to_string();
         form.tls_locked = app.config.ftp_tls_locked;
     }
+    form.mode = app.config.ftp.data_mode.name().to_string();
+    form.mode_locked = app.config.ftp_mode_locked;
     form
 }
 
@@ -152,15 +161,44 @@ fn remember(creds: &Credentials) -> Option<String> {
 }
 
 fn render(status: u16, layout: &Layout, form: LoginForm) -> Page {
+    with_login_cookie(response::html(status, pages::login(layout, &form)), &form)
+}
+
+/// The page, with the cookie half of the form's double-submit CSRF token.
+pub(super) fn with_login_cookie(page: Page, form: &LoginForm) -> Page {
     let cookie = format!(
         "{LOGIN_COOKIE}={}; {COOKIE_ATTRS}; Max-Age=86400",
         form.csrf
     );
-    response::set_cookie(response::html(status, pages::login(layout, &form)), &cookie)
+    response::set_cookie(page, &cookie)
 }
 
-/// `POST /login`: connect, log in, create the session.
-pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+/// A posted login form, read and checked before any FTP traffic: what to
+/// show again, whom to log in as, and how.
+pub(super) struct Attempt {
+    /// The form as it is shown again (never with the password).
+    pub shown: LoginForm,
+    pub creds: Credentials,
+    /// The session's own FTP settings (encryption, data connections, trust).
+    pub ftp_config: ftp::Config,
+    /// The folder in a URL typed as the server.
+    pub start: Option<Vec<u8>>,
+    /// The page to return to (`next`).
+    pub next: Option<String>,
+    /// A certificate the person confirmed on the page before.
+    pub trust: Option<ftp::Fingerprint>,
+    /// The form's other fields, less the password (the doctor's checkbox).
+    pub fields: Vec<(String, Vec<u8>)>,
+}
+
+/// Reads a posted login form (`/login` and `/doctor` share it): the
+/// throttle and CSRF refusals are errors; a field that is wrong comes back
+/// as the form to show again with the reason.
+pub(super) fn read_attempt(
+    app: &App,
+    req: &mut Exchange<'_>,
+    ctx: &Ctx,
+) -> Result<std::result::Result<Attempt, (LoginForm, String)>> {
     let client_ip = crate::http::canonical(req.peer.ip());
     if let Err(retry_after) = app.logins.check(client_ip, Instant::now()) {
         return Err(Error::Throttled { retry_after });
@@ -192,16 +230,19 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
             shown.tls = app.config.ftp.tls.word().to_string();
         }
     }
+    if !shown.mode_locked {
+        shown.mode = ftp::DataMode::from_name(&text("mode"))
+            .unwrap_or(app.config.ftp.data_mode)
+            .name()
+            .to_string();
+    }
     shown.csrf = app.sessions.login_token();
     let password = Secret::new(field(&form, "password").unwrap_or(b"").to_vec());
     // A certificate the person confirmed on the page before (see `explain`).
     let trust = field(&form, "trust")
         .and_then(|v| std::str::from_utf8(v).ok())
         .and_then(|v| ftp::Fingerprint::parse(v.trim()));
-    let fail = |mut shown: LoginForm, why: String| {
-        shown.error = Some(why);
-        Ok(render(401, &ctx.layout("Log in"), shown).into())
-    };
+    let fail = |shown: LoginForm, why: String| Ok(Err((shown, why)));
     if let Some(why) = too_long(&shown, password.expose()) {
         shown.host.truncate(0);
         shown.user.truncate(0);
@@ -269,12 +310,44 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         Some(mode) if !shown.tls_locked && cfg!(feature = "tls") => mode,
         _ => app.config.ftp.tls,
     };
+    ftp_config.data_mode = ftp::DataMode::from_name(&shown.mode).unwrap_or(ftp_config.data_mode);
     // A confirmed certificate is trusted for this attempt only; every other
     // session trusts it once this login has succeeded with it.
     let pin_key = ftp::PinStore::key(&creds.host, creds.port);
     if let Some(fp) = trust {
         ftp_config.trust.pins = app.config.ftp.trust.pins.with(pin_key.clone(), fp);
     }
+    Ok(Ok(Attempt {
+        shown,
+        creds,
+        ftp_config,
+        start,
+        next,
+        trust,
+        fields: form.into_iter().filter(|(k, _)| k != "password").collect(),
+    }))
+}
+
+/// `POST /login`: connect, log in, create the session.
+pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
+    let client_ip = crate::http::canonical(req.peer.ip());
+    let fail = |mut shown: LoginForm, why: String| {
+        shown.error = Some(why);
+        Ok(render(401, &ctx.layout("Log in"), shown).into())
+    };
+    let Attempt {
+        mut shown,
+        creds,
+        ftp_config,
+        start,
+        next,
+        trust,
+        ..
+    } = match read_attempt(app, req, ctx)? {
+        Ok(attempt) => attempt,
+        Err((shown, why)) => return fail(shown, why),
+    };
+    let pin_key = ftp::PinStore::key(&creds.host, creds.port);
     let pool = Pool::new(app.config.max_connections_per_session, creds, ftp_config);
     let creds = pool.creds();
     let (client, home) = match login(&pool) {

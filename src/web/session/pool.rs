@@ -8,7 +8,7 @@
 //! the FTP settings it connects with. No lock is held across network I/O.
 
 use super::{lock, Credentials};
-use crate::ftp::{self, Client};
+use crate::ftp::{self, Channel, Client};
 use crate::log_debug;
 use crate::web::error::{Error, Result};
 use std::ops::{Deref, DerefMut};
@@ -30,6 +30,9 @@ pub struct Pool {
     busy: AtomicUsize,
     max: usize,
     closed: AtomicBool,
+    /// How the last connection returned opens data connections (after
+    /// EPSV → PASV → EPRT → PORT fallbacks): new ones start there.
+    channel: Mutex<Option<Channel>>,
 }
 
 /// Connects and logs in with a session's credentials.
@@ -49,11 +52,13 @@ impl Pool {
             busy: AtomicUsize::new(0),
             max,
             closed: AtomicBool::new(false),
+            channel: Mutex::new(None),
         }
     }
 
     /// Keeps `client` (the one that logged in) for the next request.
     pub fn put(&self, client: Client) {
+        *lock(&self.channel) = Some(client.channel());
         lock(&self.idle).push((client, Instant::now()));
     }
 
@@ -64,7 +69,11 @@ impl Pool {
 
     /// A new connection, logged in.
     pub fn connect(&self) -> ftp::Result<Client> {
-        connect(&self.creds, &self.config)
+        let mut client = connect(&self.creds, &self.config)?;
+        if let Some(channel) = *lock(&self.channel) {
+            client.start_with(channel);
+        }
+        Ok(client)
     }
 
     /// Checks out a working connection: an idle one if it still answers, else a new one.
@@ -183,6 +192,9 @@ impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if let Some(client) = self.client.take() {
             let keep = client.is_usable() && !self.pool.closed.load(Ordering::Acquire);
+            if client.is_usable() {
+                *lock(&self.pool.channel) = Some(client.channel());
+            }
             let mut idle = lock(&self.pool.idle);
             if keep && idle.len() < MAX_IDLE {
                 idle.push((client, Instant::now()));

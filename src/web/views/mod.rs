@@ -6,6 +6,7 @@
 
 pub mod browse;
 pub mod chmod;
+pub mod doctor;
 pub mod edit;
 mod layout;
 pub mod model;
@@ -67,6 +68,8 @@ mod tests {
             host_locked: false,
             tls: "prefer".into(),
             tls_locked: false,
+            mode: "auto".into(),
+            mode_locked: false,
             trust: None,
             csrf: "tok123".into(),
             error: None,
@@ -488,8 +491,20 @@ mod tests {
             ..login_form()
         };
         let html = pages::login(&logged_out(), &locked).into_string();
-        assert!(!html.contains("<select"), "{html}");
+        assert!(!html.contains(r#"name="tls""#), "{html}");
         assert!(html.contains("Encryption: <strong>TLS only"), "{html}");
+        assert!(
+            html.contains(r#"<select id="login-mode" name="mode">"#),
+            "{html}"
+        );
+        let mode_locked = LoginForm {
+            mode: "active".into(),
+            mode_locked: true,
+            ..login_form()
+        };
+        let html = pages::login(&logged_out(), &mode_locked).into_string();
+        assert!(!html.contains(r#"name="mode""#), "{html}");
+        assert!(html.contains("Data connection: <strong>Active"), "{html}");
         let without_tls = LoginForm {
             tls: String::new(),
             ..login_form()

@@ -46,6 +46,10 @@ pub struct LoginForm {
     pub tls: String,
     /// The encryption is fixed by `--ftp-tls`: shown, not editable.
     pub tls_locked: bool,
+    /// The data connection mode: `auto`, `passive` or `active`.
+    pub mode: String,
+    /// The mode is fixed by `--ftp-mode`: shown, not editable.
+    pub mode_locked: bool,
     /// The fingerprint of a certificate shown for confirmation: sent back
     /// (with the password typed again) to trust it for this server.
     pub trust: Option<String>,

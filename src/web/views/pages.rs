@@ -42,18 +42,9 @@ pub fn login(layout: &Layout, form: &LoginForm) -> Markup {
                     input type="hidden" name="next" value=(next);
                 }
                 (server_fields(form, focus))
-                div.field {
-                    label for="login-user" { "User name" }
-                    input #login-user type="text" name="user" value=(form.user)
-                        autocomplete="username" autocapitalize="off" spellcheck="false"
-                        autofocus[focus == Focus::User];
-                }
-                div.field {
-                    label for="login-password" { "Password" }
-                    input #login-password type="password" name="password"
-                        autocomplete="current-password" autofocus[focus == Focus::Password];
-                }
+                (account_fields(form, focus))
                 (encryption_field(form))
+                (choice_field("mode", "Data connection", &MODE_CHOICES, &form.mode, form.mode_locked))
                 @if let Some(fingerprint) = &form.trust {
                     input type="hidden" name="trust" value=(fingerprint);
                     p.hint { "To trust this certificate for this server from now on, check its fingerprint "
@@ -64,20 +55,39 @@ pub fn login(layout: &Layout, form: &LoginForm) -> Markup {
                     div { button.button.primary.wide type="submit" { "Connect" } }
                 }
             }
+            p.hint #login-doctor { "Cannot connect? The " a href="/doctor" { "FTP doctor" }
+                " checks each step and says what to fix." }
         }
     };
     page(layout, "page-login", content)
 }
 
+/// Partial: the user name and password inputs.
+pub(super) fn account_fields(form: &LoginForm, focus: Focus) -> Markup {
+    html! {
+        div.field {
+            label for="login-user" { "User name" }
+            input #login-user type="text" name="user" value=(form.user)
+                autocomplete="username" autocapitalize="off" spellcheck="false"
+                autofocus[focus == Focus::User];
+        }
+        div.field {
+            label for="login-password" { "Password" }
+            input #login-password type="password" name="password"
+                autocomplete="current-password" autofocus[focus == Focus::Password];
+        }
+    }
+}
+
 /// Which login field gets `autofocus`: the first one still to fill in.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Focus {
+pub(super) enum Focus {
     Host,
     User,
     Password,
 }
 
-fn first_empty_field(form: &LoginForm) -> Focus {
+pub(super) fn first_empty_field(form: &LoginForm) -> Focus {
     if !form.host_locked && form.host.is_empty() {
         Focus::Host
     } else if form.user.is_empty() {
@@ -95,24 +105,41 @@ pub const TLS_CHOICES: [(&str, &str); 4] = [
     ("off", "None: plain FTP"),
 ];
 
+/// The data connection choices: (form value, words).
+pub const MODE_CHOICES: [(&str, &str); 3] = [
+    ("auto", "Passive, or active when passive fails"),
+    ("passive", "Passive only"),
+    ("active", "Active: the server connects to ftpgate"),
+];
+
 /// Partial: the encryption select, or the fixed choice as text when locked.
-fn encryption_field(form: &LoginForm) -> Markup {
-    let words = |value: &str| {
-        TLS_CHOICES
-            .iter()
-            .find(|(v, _)| *v == value)
-            .map_or("", |(_, w)| *w)
-    };
+pub(super) fn encryption_field(form: &LoginForm) -> Markup {
     html! {
-        @if form.tls.is_empty() {
-        } @else if form.tls_locked {
-            p.server { "Encryption: " strong { (words(&form.tls)) } }
+        @if !form.tls.is_empty() {
+            (choice_field("tls", "Encryption", &TLS_CHOICES, &form.tls, form.tls_locked))
+        }
+    }
+}
+
+/// Partial: a select named `name`, or the fixed choice as text when locked.
+fn choice_field(
+    name: &str,
+    label: &str,
+    choices: &[(&str, &str)],
+    value: &str,
+    locked: bool,
+) -> Markup {
+    let id = format!("login-{name}");
+    html! {
+        @if locked {
+            @let words = choices.iter().find(|(v, _)| *v == value).map_or("", |(_, w)| *w);
+            p.server { (label) ": " strong { (words) } }
         } @else {
             div.field {
-                label for="login-tls" { "Encryption" }
-                select #login-tls name="tls" {
-                    @for (value, text) in TLS_CHOICES {
-                        option value=(value) selected[form.tls == value] { (text) }
+                label for=(id) { (label) }
+                select #(id) name=(name) {
+                    @for (v, text) in choices {
+                        option value=(v) selected[value == *v] { (text) }
                     }
                 }
             }
@@ -121,7 +148,7 @@ fn encryption_field(form: &LoginForm) -> Markup {
 }
 
 /// Partial: host and port inputs, or the fixed server as text when locked.
-fn server_fields(form: &LoginForm, focus: Focus) -> Markup {
+pub(super) fn server_fields(form: &LoginForm, focus: Focus) -> Markup {
     let port = if form.port.is_empty() {
         DEFAULT_PORT
     } else {

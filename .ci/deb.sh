@@ -82,9 +82,12 @@ fi
 if dpkg-query -W -f='${Status}' ftpgate 2>/dev/null | grep -qv 'not-installed'; then
 	die "a package ftpgate is installed on this machine already; dpkg -P ftpgate first"
 fi
+for f in /var/lib/ftpgate /var/lib/private/ftpgate; do
+	[[ ! -e $f && ! -L $f ]] || die "$f is left from an earlier ftpgate; remove it first"
+done
 
 # --- cleanup ------------------------------------------------------------------
-servers_started=0 installed=0 state=
+servers_started=0 installed=0 made_state=0 state=
 work=$(mktemp -d)
 # shellcheck source=.ci/smoke.sh
 source .ci/smoke.sh
@@ -92,6 +95,7 @@ cleanup() {
 	local rc=$?
 	smoke_stop "$rc"
 	if ((installed)); then dpkg -P ftpgate >/dev/null 2>&1 || true; fi
+	if ((made_state)); then rm -rf /var/lib/private/ftpgate /var/lib/ftpgate; fi
 	rm -rf -- "$work" ${state:+"$state"}
 	if ((servers_started)); then ftp_servers_stop "$rc"; fi
 	exit "$rc"
@@ -262,6 +266,7 @@ smoke installed-amd64-package as_unit
 # --- 4. remove, purge -----------------------------------------------------------
 # The state directory as systemd's DynamicUser makes it, for purge to delete
 # (/var/lib/private itself is systemd's, for every such unit: it stays).
+made_state=1
 install -d -m 700 /var/lib/private /var/lib/private/ftpgate
 touch /var/lib/private/ftpgate/https-cert.pem
 ln -sfn private/ftpgate /var/lib/ftpgate

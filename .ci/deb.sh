@@ -50,28 +50,11 @@ missing() {
 
 # --- tools --------------------------------------------------------------------
 [[ $(id -u) == 0 ]] || missing "must run as root (dpkg -i)"
-need_pkgs=()
-command -v file >/dev/null || need_pkgs+=(file)
-command -v readelf >/dev/null || need_pkgs+=(binutils)
-command -v systemd-analyze >/dev/null || need_pkgs+=(systemd)
-{ command -v qemu-aarch64-static && command -v qemu-arm-static; } >/dev/null || need_pkgs+=(qemu-user-static)
-command -v curl >/dev/null || need_pkgs+=(curl ca-certificates)
-if ((${#need_pkgs[@]})); then
-	say "apt-get install ${need_pkgs[*]}"
-	apt_log=$(mktemp)
-	apt=(apt-get -y -q -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300)
-	if ! { DEBIAN_FRONTEND=noninteractive "${apt[@]}" update &&
-		DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${need_pkgs[@]}"; } \
-		>"$apt_log" 2>&1; then
-		cat "$apt_log" >&2
-		rm -f "$apt_log"
-		missing "apt-get install ${need_pkgs[*]} failed"
-	fi
-	rm -f "$apt_log"
-fi
+# .ci/cross.sh installed the cross gcc, qemu-user-static, file and curl;
+# .ci/run's unit step systemd (systemd-analyze, systemctl).
 for tool in cargo dpkg dpkg-deb file readelf systemctl systemd-analyze setpriv unshare \
 	qemu-aarch64-static qemu-arm-static curl python3; do
-	command -v "$tool" >/dev/null || missing "$tool not found"
+	command -v "$tool" >/dev/null || missing "$tool not found (bash .ci/cross.sh installs most tools)"
 done
 command -v rustup >/dev/null || missing "rustup not found (needed to add the x86_64 musl target)"
 if ! rustup target list --installed | grep -qx x86_64-unknown-linux-musl; then

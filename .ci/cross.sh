@@ -13,7 +13,7 @@
 # 3. Runs each under qemu-aarch64-static / qemu-arm-static: starts it on a
 #    free loopback port, logs in to the vsftpd of $FTPGATE_TEST_SERVERS,
 #    lists a folder, uploads a 3 MiB random file (multipart), downloads it,
-#    compares the bytes, logs out. Any mismatch fails the script.
+#    compares the bytes, logs out (.ci/smoke.sh). Any mismatch fails the script.
 #
 # With CI=true (what .ci/run sets) a tool that is missing and cannot be
 # installed is a failure; otherwise the script says so and skips.
@@ -24,7 +24,6 @@ exec </dev/null
 
 TARGETS=(aarch64-unknown-linux-musl armv7-unknown-linux-gnueabihf)
 ARMHF_ROOT=/usr/arm-linux-gnueabihf # Debian's armhf libc for qemu-arm -L
-UPLOAD_BYTES=$((3 << 20))
 
 STARTED=$SECONDS
 say() { printf 'cross: [%ds] %s\n' $((SECONDS - STARTED)) "$*" >&2; }
@@ -110,125 +109,18 @@ if [[ -z ${FTPGATE_TEST_SERVERS:-} ]]; then
 	ftp_servers_start
 	servers_started=1
 fi
-vs_url=
-IFS=';' read -ra entries <<<"$FTPGATE_TEST_SERVERS"
-for e in "${entries[@]}"; do
-	[[ $e == vsftpd=* ]] && vs_url=${e#vsftpd=}
-done
-[[ -n $vs_url ]] || die "no vsftpd entry in FTPGATE_TEST_SERVERS"
-vs_cred=${vs_url#ftp://}
-vs_cred=${vs_cred%@*}
-vs_user=${vs_cred%%:*}
-vs_pass=${vs_cred#*:}
-vs_hostport=${vs_url##*@}
-
 work=$(mktemp -d)
-gate_pid=
+# shellcheck source=.ci/smoke.sh
+source .ci/smoke.sh
 cleanup() {
 	local rc=$?
-	if [[ -n $gate_pid ]]; then
-		kill "$gate_pid" 2>/dev/null || true
-		wait "$gate_pid" 2>/dev/null || true
-	fi
-	if ((rc != 0)) && [[ -s $work/gate.log ]]; then
-		say "last lines of ftpgate's log:"
-		tail -n 30 "$work/gate.log" >&2 || true
-	fi
+	smoke_stop "$rc"
 	rm -rf -- "$work"
 	if ((servers_started)); then ftp_servers_stop "$rc"; fi
 	exit "$rc"
 }
 trap cleanup EXIT
-head -c "$UPLOAD_BYTES" /dev/urandom >"$work/up.bin"
-printf 'hello from the ARM check\n' >"$work/hello.txt"
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# http WANT OUT CURLARGS...: one request; dies unless the status is WANT.
-http() {
-	local want=$1 out=$2 code
-	shift 2
-	code=$(curl -sS --max-time 120 -o "$out" -w '%{http_code}' "$@") || die "curl $* failed"
-	[[ $code == "$want" ]] || {
-		say "response body:"
-		head -c 2000 "$out" >&2 || true
-		echo >&2
-		die "expected HTTP $want, got $code: curl $*"
-	}
-}
-
-# smoke NAME CMD...: CMD (the emulator and the binary) is one ftpgate.
-smoke() {
-	local name=$1 started=$SECONDS port base jar out dir csrf token ver i
-	shift
-	out=$work/out
-	jar=$work/jar-$name
-	dir=ftpgate-cross-$name-$$
-	ver=$("$@" --version) || die "$name: --version failed"
-	[[ $ver == "ftpgate "* ]] || die "$name: --version printed: $ver"
-	say "$name: $ver"
-
-	# A folder with a known file, made over FTP directly (not through ftpgate).
-	curl -sS --max-time 20 --ftp-create-dirs -T "$work/hello.txt" "$vs_url/$dir/hello.txt" ||
-		die "$name: could not prepare $dir on vsftpd"
-
-	port=$(free_port)
-	base=http://127.0.0.1:$port
-	FTPGATE_LOG=info "$@" --listen "127.0.0.1:$port" >"$work/gate.log" 2>&1 &
-	gate_pid=$!
-	for ((i = 0; i < 200; i++)); do
-		curl -sf --max-time 2 -o /dev/null "$base/healthz" && break
-		kill -0 "$gate_pid" 2>/dev/null || die "$name: ftpgate exited at start"
-		sleep 0.05
-	done
-	http 200 "$out" "$base/healthz"
-	[[ $(<"$out") == ok ]] || die "$name: /healthz said $(<"$out")"
-
-	# Log in (the login form's CSRF token is bound to a cookie).
-	http 200 "$out" -c "$jar" "$base/login"
-	csrf=$(grep -o 'name="csrf" value="[^"]*"' "$out" | head -1 | cut -d'"' -f4)
-	[[ -n $csrf ]] || die "$name: no CSRF token in the login form"
-	http 303 "$out" -b "$jar" -c "$jar" --data-urlencode "csrf=$csrf" \
-		--data-urlencode "host=${vs_hostport%:*}" --data-urlencode "port=${vs_hostport#*:}" \
-		--data-urlencode "user=$vs_user" --data-urlencode "password=$vs_pass" "$base/login"
-
-	# List the folder.
-	http 200 "$out" -b "$jar" "$base/browse/$dir/?format=json"
-	grep -q '"name":"hello.txt","type":"file","size":25' "$out" ||
-		die "$name: listing of /$dir lacks hello.txt (25 bytes): $(<"$out")"
-	token=$(grep -o '"csrf":"[^"]*"' "$out" | cut -d'"' -f4)
-	[[ -n $token ]] || die "$name: no session CSRF token in the listing"
-
-	# Upload 3 MiB (multipart), see it listed, download it, compare.
-	http 303 "$out" -b "$jar" -H "X-CSRF-Token: $token" \
-		-F "file=@$work/up.bin;filename=up load.bin" "$base/upload/$dir/"
-	http 200 "$out" -b "$jar" "$base/browse/$dir/?format=json"
-	grep -q "\"name\":\"up load.bin\",\"type\":\"file\",\"size\":$UPLOAD_BYTES" "$out" ||
-		die "$name: listing after the upload lacks 'up load.bin' ($UPLOAD_BYTES bytes): $(<"$out")"
-	http 200 "$work/down.bin" -b "$jar" "$base/download/$dir/up%20load.bin"
-	cmp "$work/up.bin" "$work/down.bin" || die "$name: downloaded bytes differ from the uploaded ones"
-	# And the file on the server is the same (not just a round trip through ftpgate).
-	curl -sS --max-time 60 -o "$work/direct.bin" "$vs_url/$dir/up%20load.bin" ||
-		die "$name: could not fetch the upload over FTP"
-	cmp "$work/up.bin" "$work/direct.bin" || die "$name: the file on the FTP server differs"
-	rm -f "$work/down.bin" "$work/direct.bin"
-
-	# Log out: the session is gone afterwards.
-	http 303 "$out" -b "$jar" -c "$jar" -H "X-CSRF-Token: $token" -X POST "$base/logout"
-	http 401 "$out" -b "$jar" "$base/browse/$dir/?format=json"
-
-	kill -0 "$gate_pid" 2>/dev/null || die "$name: ftpgate died"
-	if grep -E 'ERROR|panicked' "$work/gate.log" >&2; then die "$name: errors in ftpgate's log"; fi
-	kill "$gate_pid"
-	wait "$gate_pid" 2>/dev/null || true
-	gate_pid=
-	curl -sS --max-time 20 -o /dev/null \
-		-Q "DELE $dir/hello.txt" -Q "DELE $dir/up load.bin" -Q "RMD $dir" "$vs_url/" ||
-		die "$name: could not clean up $dir on vsftpd"
-	say "$name: login, list, upload, download (3 MiB, identical), logout: ok in $((SECONDS - started))s"
-}
+smoke_init
 
 smoke aarch64-unknown-linux-musl qemu-aarch64-static "$A64"
 smoke armv7-unknown-linux-gnueabihf qemu-arm-static -L "$ARMHF_ROOT" "$ARMV7"

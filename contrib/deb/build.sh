@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 here=contrib/deb
 out=${CARGO_TARGET_DIR:-target}/deb
-maintainer=${FTPGATE_DEB_MAINTAINER:-ftpgate maintainers <maintainers@users.noreply.b-seed-e9d5fa77.example>}
+maintainer=${FTPGATE_DEB_MAINTAINER:-ftpgate maintainers <maintainers@ftpgate.invalid>}
 
 die() {
 	echo "deb: $*" >&2

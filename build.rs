@@ -5,6 +5,11 @@
 
 use std::{env, fs, path::PathBuf};
 
+// Shared with web::assets' test, which checks what is embedded against it.
+#[path = "src/web/asset_comments.rs"]
+mod asset_comments;
+use asset_comments::without_comment_lines;
+
 fn main() {
     println!("cargo:rerun-if-changed=assets");
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("assets");
@@ -20,6 +25,10 @@ fn main() {
     for path in names {
         let data = fs::read(&path).expect("read an asset");
         let name = path.file_name().expect("a file name");
+        let data = match path.extension().and_then(|e| e.to_str()) {
+            Some("js" | "css") => without_comment_lines(&data),
+            _ => data,
+        };
         fs::write(out.join(name), gzip(&data)).expect("write a gzipped asset");
     }
 }

@@ -14,7 +14,6 @@ use crate::doctor::{self, Request};
 use crate::ftp::{Fingerprint, TlsMode};
 use crate::web::address;
 use std::io::{BufRead, Read, Write};
-use std::process::{Command, Stdio};
 
 /// `ftpgate doctor --help`.
 pub const HELP: &str = "\
@@ -52,7 +51,7 @@ pub fn doctor_main(args: impl IntoIterator<Item = String>) -> i32 {
                 return 2;
             };
             let report = doctor::run(&req, &password);
-            print!("{}", report.text(&password));
+            print!("{}", report.text());
             i32::from(!report.works)
         }
         Ok(None) => {
@@ -136,38 +135,47 @@ fn password() -> Option<Vec<u8>> {
         .write(true)
         .open("/dev/tty")
         .ok()?;
-    let stty = |arg: &str| {
-        Command::new("stty")
-            .arg(arg)
-            .stdin(tty.try_clone().ok().map_or(Stdio::null(), Stdio::from))
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let mut out = tty.try_clone().ok()?;
-    let hidden = stty("-echo");
-    let _ = write!(
-        out,
-        "Password{}: ",
-        if hidden {
-            ""
-        } else {
-            " (shown as you type: no stty here)"
-        }
-    );
+    let mut out = &tty;
+    let _ = write!(out, "Password: ");
     let _ = out.flush();
+    let echo = Echo::off(&tty);
     let mut line = Vec::new();
-    let read = std::io::BufReader::new(tty.try_clone().ok()?.take(MAX_PASSWORD as u64 + 2))
-        .read_until(b'\n', &mut line);
-    if hidden {
-        stty("echo");
-        let _ = writeln!(out);
-    }
+    let read =
+        std::io::BufReader::new((&tty).take(MAX_PASSWORD as u64 + 2)).read_until(b'\n', &mut line);
+    drop(echo);
+    let _ = writeln!(out);
     read.ok()?;
     while line.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
         line.pop();
     }
     Some(line)
+}
+
+/// The terminal's echo, switched off until dropped (also when reading fails).
+struct Echo<'a> {
+    tty: &'a std::fs::File,
+    before: Option<rustix::termios::Termios>,
+}
+
+impl<'a> Echo<'a> {
+    fn off(tty: &'a std::fs::File) -> Echo<'a> {
+        use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+        let before = tcgetattr(tty).ok();
+        if let Some(mut quiet) = before.clone() {
+            quiet.local_modes.remove(LocalModes::ECHO);
+            let _ = tcsetattr(tty, OptionalActions::Now, &quiet);
+        }
+        Echo { tty, before }
+    }
+}
+
+impl Drop for Echo<'_> {
+    fn drop(&mut self) {
+        if let Some(before) = &self.before {
+            let _ =
+                rustix::termios::tcsetattr(self.tty, rustix::termios::OptionalActions::Now, before);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! (`ftp`) knows nothing about HTTP; the web layer uses it through a small API.
 
 mod calendar;
+#[cfg(feature = "doctor")]
 pub mod cli;
 pub mod config;
+#[cfg(feature = "doctor")]
 pub mod doctor;
 pub mod ftp;
 #[doc(hidden)]

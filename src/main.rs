@@ -6,7 +6,13 @@ use ftpgate::web::{self, shutdown::Event};
 
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("doctor") {
+        #[cfg(feature = "doctor")]
         std::process::exit(ftpgate::cli::doctor_main(std::env::args().skip(2)));
+        #[cfg(not(feature = "doctor"))]
+        {
+            eprintln!("ftpgate: this build has no doctor (build with --features doctor)");
+            std::process::exit(2);
+        }
     }
     let env = |name: &str| std::env::var(name).ok();
     let config = match config::parse(std::env::args().skip(1), env) {

@@ -75,7 +75,8 @@ impl Request {
     }
 }
 
-/// Runs every step; the password is used for the login and never kept.
+/// Runs every step; the password is used for the login and never kept,
+/// and scrubbed from whatever the server said ([`Report::scrub`]).
 pub fn run(req: &Request, password: &[u8]) -> Report {
     let mut config = req.config.clone();
     config.connect_timeout = config
@@ -92,6 +93,7 @@ pub fn run(req: &Request, password: &[u8]) -> Report {
     let fatal = check(req, &config, password, &mut report).err();
     report.skip_rest(&ALL, "Not checked: an earlier step failed.");
     report.conclude(fatal);
+    report.scrub(password, &req.user);
     report
 }
 

@@ -141,10 +141,32 @@ impl Report {
         };
     }
 
-    /// The report as plain text for a forum post or an e-mail, with any
-    /// occurrence of `secret` (the password, in case a server echoed it)
-    /// replaced by `***`.
-    pub fn text(&self, secret: &[u8]) -> String {
+    /// Replaces the password with `***` wherever a server's words may have
+    /// carried it (an echo in a reply, a listing line): the summaries, the
+    /// replies and the details. Not when the user name holds it: that name
+    /// is in the report anyway, and would be mangled.
+    pub fn scrub(&mut self, password: &[u8], user: &str) {
+        let Ok(password) = std::str::from_utf8(password) else {
+            return;
+        };
+        if password.len() < 3 || user.contains(password) {
+            return;
+        }
+        let clean = |s: &mut String| {
+            if s.contains(password) {
+                *s = s.replace(password, "***");
+            }
+        };
+        for step in &mut self.steps {
+            clean(&mut step.summary);
+            step.server_said.iter_mut().for_each(clean);
+            step.details.iter_mut().for_each(clean);
+        }
+        clean(&mut self.verdict);
+    }
+
+    /// The report as plain text for a forum post or an e-mail.
+    pub fn text(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -174,7 +196,7 @@ impl Report {
                 let _ = writeln!(out, "       {line}");
             }
         }
-        scrub(out, secret)
+        out
     }
 }
 
@@ -185,16 +207,6 @@ pub fn millis(d: Duration) -> String {
         format!("{ms} ms")
     } else {
         format!("{}.{} s", ms / 1000, ms % 1000 / 100)
-    }
-}
-
-/// `text` with every occurrence of `secret` replaced by `***` (a secret
-/// shorter than 3 bytes would match too much to be worth hiding this way;
-/// nothing in the report carries it in the first place).
-pub fn scrub(text: String, secret: &[u8]) -> String {
-    match std::str::from_utf8(secret) {
-        Ok(s) if s.len() >= 3 && text.contains(s) => text.replace(s, "***"),
-        _ => text,
     }
 }
 
@@ -242,7 +254,8 @@ mod tests {
         );
         r.skip_rest(&["Login", "FEAT"], "not reached");
         r.conclude(Some("refused".into()));
-        let text = r.text(b"hunter2");
+        r.scrub(b"hunter2", "ann");
+        let text = r.text();
         assert!(text.contains("[FAIL] Login: refused (1.2 s)"), "{text}");
         assert!(
             text.contains("The server said: 530 bad password ***"),
@@ -250,5 +263,10 @@ mod tests {
         );
         assert!(text.contains("[skip] FEAT: not reached"), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
+        // A password inside the user name is left: the name shows it anyway.
+        let mut r = report();
+        r.push(Step::new("Login", Status::Ok, "Logged in as demo."));
+        r.scrub(b"demo", "demo");
+        assert!(r.text().contains("Logged in as demo."));
     }
 }

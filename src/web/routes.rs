@@ -7,9 +7,11 @@
 use super::context::{cookie, wants_json, Back, Ctx, Reply};
 use super::error::{Error, Result};
 use super::fail::error_reply;
+#[cfg(feature = "doctor")]
+use super::handlers::doctor;
 use super::handlers::{
-    archive, browse, bulk, chmod, copy, doctor, download, edit, login, manage, new_file, preview,
-    resume, search, upload,
+    archive, browse, bulk, chmod, copy, download, edit, login, manage, new_file, preview, resume,
+    search, upload,
 };
 use super::response;
 use super::session::COOKIE;
@@ -45,7 +47,9 @@ const ROUTES: &[Route] = &[
     at(Method::Get, "/login", login::form, Back::Home),
     at(Method::Post, "/login", login::submit, Back::Home),
     at(Method::Post, "/logout", login::logout, Back::Home),
+    #[cfg(feature = "doctor")]
     at(Method::Get, "/doctor", doctor::form, Back::Home),
+    #[cfg(feature = "doctor")]
     at(Method::Post, "/doctor", doctor::submit, Back::Home),
     at(Method::Get, "/download", download::by_name, Back::Home),
     at(Method::Get, "/assets/", serve_asset, Back::Home),

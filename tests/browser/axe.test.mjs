@@ -2,7 +2,7 @@
 // with JavaScript off and on: login (plain, after a wrong password, and the
 // "already connected" notice), browse (home with its banner, a subfolder,
 // ticked rows, a phone, dark mode), rename, delete (a file, a non-empty
-// folder), the delete/move/copy-selected pages, search, the previews (image,
+// folder), the FTP doctor (form and report), the delete/move/copy-selected pages, search, the previews (image,
 // text, audio, video, PDF), the editor, chmod and a 404; with script also
 // the rename, delete, move and copy dialogs, open, and the upload progress
 // rows. Any violation of WCAG 2.0/2.1 A/AA or of axe's best practices fails
@@ -209,6 +209,15 @@ describe('axe-core finds no violations on any page', { skip: skipReason, timeout
         await go('/login');
         await page.locator('#login-replacing').waitFor();
         await assertAxe(page, js, 'the login page while connected');
+      });
+
+      step('2b. the FTP doctor: its form, and a report', async () => {
+        await go('/doctor');
+        await assertAxe(page, js, 'the doctor form');
+        await page.locator('#login-password').fill(suite.app.password);
+        await clickAndLoad(page, page.getByRole('button', { name: 'Run the check' }));
+        await page.locator('#doctor-report').waitFor();
+        await assertAxe(page, js, 'a doctor report');
       });
 
       step('3. browse: home with its banner, a subfolder, ticked rows', async () => {

@@ -64,7 +64,7 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
         app.logins.failed(client_ip, Instant::now());
     }
     crate::log_info!("doctor: {}: {}", report.target, report.verdict);
-    let text = report.text(password);
+    let text = report.text();
     if text_wanted {
         return Ok(response::text(200, &text).into());
     }

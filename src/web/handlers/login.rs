@@ -175,6 +175,7 @@ pub(super) fn with_login_cookie(page: Page, form: &LoginForm) -> Page {
 
 /// A posted login form, read and checked before any FTP traffic: what to
 /// show again, whom to log in as, and how.
+#[cfg_attr(not(feature = "doctor"), allow(dead_code))]
 pub(super) struct Attempt {
     /// The form as it is shown again (never with the password).
     pub shown: LoginForm,

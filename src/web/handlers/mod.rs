@@ -9,6 +9,7 @@ pub mod browse;
 pub mod bulk;
 pub mod chmod;
 pub mod copy;
+#[cfg(feature = "doctor")]
 pub mod doctor;
 pub mod download;
 pub mod edit;

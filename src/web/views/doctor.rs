@@ -12,7 +12,7 @@ use maud::{html, Markup};
 /// A finished check, as the page shows it.
 pub struct Checked<'a> {
     pub report: &'a Report,
-    /// [`Report::text`], the password scrubbed.
+    /// [`Report::text`].
     pub text: &'a str,
 }
 

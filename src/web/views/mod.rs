@@ -6,6 +6,7 @@
 
 pub mod browse;
 pub mod chmod;
+#[cfg(feature = "doctor")]
 pub mod doctor;
 pub mod edit;
 mod layout;

@@ -55,8 +55,10 @@ pub fn login(layout: &Layout, form: &LoginForm) -> Markup {
                     div { button.button.primary.wide type="submit" { "Connect" } }
                 }
             }
-            p.hint #login-doctor { "Cannot connect? The " a href="/doctor" { "FTP doctor" }
-                " checks each step and says what to fix." }
+            @if cfg!(feature = "doctor") {
+                p.hint #login-doctor { "Cannot connect? The " a href="/doctor" { "FTP doctor" }
+                    " checks each step and says what to fix." }
+            }
         }
     };
     page(layout, "page-login", content)

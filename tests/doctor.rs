@@ -334,6 +334,24 @@ fn wrong_password_nothing_listening_and_unknown_names() {
     );
     assert_eq!(step(&report, doctor::GREETING).status, Status::Skipped);
 
+    // A link-local address with its zone (no server there): taken as an
+    // address, then no connection.
+    let mut req = request(2121, fake_config());
+    req.host = "fe80::1%lo".into();
+    let report = doctor::run(&req, b"p");
+    let resolve = step(&report, doctor::RESOLVE);
+    assert_eq!(resolve.status, Status::Ok, "{report:#?}");
+    assert_eq!(
+        resolve.summary,
+        "fe80::1%lo is an address: nothing to look up."
+    );
+    assert_eq!(step(&report, doctor::TCP).status, Status::Fail);
+    assert!(
+        report.target.starts_with("ftp://u@[fe80::1%lo]:2121"),
+        "{}",
+        report.target
+    );
+
     let mut req = request(21, fake_config());
     req.host = "no-such-host.invalid".into();
     let report = doctor::run(&req, b"p");
@@ -390,6 +408,24 @@ fn real_servers_work_with_the_write_test() {
 #[test]
 fn ftps_servers_require_tls() {
     for t in tls_targets() {
+        // The CI certificate is self-signed: first not trusted, with its
+        // fingerprint to trust.
+        let report = doctor_real(&t, Config::default(), false);
+        assert!(!report.works, "{}: {report:#?}", t.name);
+        assert_eq!(
+            step(&report, doctor::TLS).status,
+            Status::Fail,
+            "{}",
+            t.name
+        );
+        let fingerprint = report.untrusted.expect("the certificate to trust");
+        assert!(report.text().contains(&format!("--trust {fingerprint}")));
+        assert_eq!(
+            step(&report, doctor::LOGIN).status,
+            Status::Skipped,
+            "no password sent"
+        );
+
         let mut config = t.config();
         config.tls = TlsMode::Prefer;
         let report = doctor_real(&t, config, false);
@@ -524,4 +560,32 @@ fn ftpgate_doctor_on_the_command_line() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_doctor_page_offers_to_trust_a_certificate() {
+    let Some(t) = tls_targets().into_iter().next() else {
+        return;
+    };
+    let (_running, mut http) = common::web::start();
+    let page = http.get("/doctor").text();
+    let csrf = input_value(&page, "csrf").expect("csrf field");
+    let port = t.port.to_string();
+    let mut fields: Vec<(&str, &[u8])> = vec![
+        ("csrf", csrf.as_bytes()),
+        ("host", t.host.as_bytes()),
+        ("port", port.as_bytes()),
+        ("user", t.user.as_bytes()),
+        ("password", t.password.as_bytes()),
+        ("tls", b"prefer"),
+    ];
+    let html = http.post_form("/doctor", &fields).text();
+    assert!(html.contains("Trust and check again"), "{html}");
+    let trust = input_value(&html, "trust").expect("the fingerprint to trust");
+    let csrf = input_value(&html, "csrf").expect("a new csrf");
+    fields[0] = ("csrf", csrf.as_bytes());
+    fields.push(("trust", trust.as_bytes()));
+    let html = http.post_form("/doctor", &fields).text();
+    assert!(html.contains("Works"), "{html}");
+    assert!(!html.contains("Trust and check again"), "{html}");
 }

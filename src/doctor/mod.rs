@@ -88,6 +88,7 @@ pub fn run(req: &Request, password: &[u8]) -> Report {
         steps: Vec::new(),
         works: false,
         login_refused: false,
+        untrusted: None,
         verdict: String::new(),
     };
     let fatal = check(req, &config, password, &mut report).err();
@@ -241,7 +242,8 @@ fn greet(req: &Request, config: &ftp::Config, r: &mut Report) -> Result<Client, 
                 format!("The server's certificate cannot be verified ({reason}). Nothing secret was sent."),
             );
             step.details = certificate_lines(cert);
-            step.details.push("If the fingerprint is the one the server's administrator gives, trust it (the login page offers this) and run the check again.".into());
+            step.details.push(format!("If this fingerprint is the one the server's administrator gives, trust it: \"Trust and check again\" here, \"Trust and connect\" on the login page, or ftpgate doctor --trust {}.", cert.fingerprint));
+            r.untrusted = Some(cert.fingerprint);
             r.push(Step::new(GREETING, Status::Ok, "The server greeted.").took(took));
             r.push(step);
             return fail("the server's TLS certificate is not trusted");

@@ -98,6 +98,9 @@ pub struct Report {
     /// The server refused the user name or password (a failed login, for
     /// the login throttle).
     pub login_refused: bool,
+    /// The certificate the server showed when it could not be verified: what
+    /// "Trust and check again" (`--trust`) would pin for the next check.
+    pub untrusted: Option<crate::ftp::Fingerprint>,
     pub verdict: String,
 }
 
@@ -221,6 +224,7 @@ mod tests {
             steps: Vec::new(),
             works: false,
             login_refused: false,
+            untrusted: None,
             verdict: String::new(),
         }
     }

@@ -68,15 +68,14 @@ pub fn submit(app: &App, req: &mut Exchange<'_>, ctx: &Ctx) -> Result<Reply> {
     if text_wanted {
         return Ok(response::text(200, &text).into());
     }
+    // A certificate that could not be verified: the form offers to trust it
+    // for the next check (the same confirmation as the login's).
+    let mut shown = attempt.shown;
+    shown.trust = report.untrusted.map(|fp| fp.to_string());
     let checked = Checked {
         report: &report,
         text: &text,
     };
-    let page = page_with(
-        &ctx.layout(TITLE),
-        &attempt.shown,
-        write_test,
-        Some(checked),
-    );
-    Ok(with_login_cookie(response::html(200, page), &attempt.shown).into())
+    let page = page_with(&ctx.layout(TITLE), &shown, write_test, Some(checked));
+    Ok(with_login_cookie(response::html(200, page), &shown).into())
 }

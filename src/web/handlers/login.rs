@@ -316,7 +316,7 @@ pub(super) fn read_attempt(
     // session trusts it once this login has succeeded with it.
     let pin_key = ftp::PinStore::key(&creds.host, creds.port);
     if let Some(fp) = trust {
-        ftp_config.trust.pins = app.config.ftp.trust.pins.with(pin_key.clone(), fp);
+        ftp_config.trust.pins = app.config.ftp.trust.pins.with(pin_key, fp);
     }
     Ok(Ok(Attempt {
         shown,

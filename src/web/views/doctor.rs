@@ -38,14 +38,19 @@ pub fn page_with(
                 (server_fields(form, focus))
                 (account_fields(form, focus))
                 (encryption_field(form))
-                @if let Some(fingerprint) = &form.trust {
-                    input type="hidden" name="trust" value=(fingerprint);
-                }
                 div.field.check {
                     input #doctor-write type="checkbox" name="write" value="1" checked[write_test];
                     label for="doctor-write" { "Also test writing: create, upload, download and delete a temporary file" }
                 }
-                div { button.button.primary.wide type="submit" { "Run the check" } }
+                @if let Some(fingerprint) = &form.trust {
+                    input type="hidden" name="trust" value=(fingerprint);
+                    p.hint { "The server's certificate could not be verified (see the TLS step below). "
+                        "If its fingerprint is the one the server's administrator gives, type the password "
+                        "again and press " strong { "Trust and check again" } "." }
+                    div { button.button.primary.wide type="submit" { "Trust and check again" } }
+                } @else {
+                    div { button.button.primary.wide type="submit" { "Run the check" } }
+                }
             }
             p.hint { a href="/login" { "Back to the login" } }
         }

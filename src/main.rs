@@ -19,6 +19,8 @@ fn main() {
         Ok(Action::Run(config)) => *config,
         Ok(Action::Help) => {
             print!("{}", config::HELP);
+            #[cfg(feature = "doctor")]
+            println!("\nAnd: ftpgate doctor ftp://USER@HOST[:PORT] checks an FTP server step by step\n(ftpgate doctor --help).");
             return;
         }
         Ok(Action::Version) => {

@@ -124,7 +124,6 @@ pub const HELP: &str = "\
 ftpgate: a web FTP client for your LAN
 
 Usage: ftpgate [OPTIONS]
-       ftpgate doctor [OPTIONS] ftp://USER@HOST[:PORT]   (check a server; doctor --help)
 
 Options (each also read from the environment variable shown):
   --listen ADDR             address:port of the web interface   [FTPGATE_LISTEN, 0.0.0.0:8080]

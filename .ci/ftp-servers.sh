@@ -483,80 +483,65 @@ ssl_ciphers=HIGH
 EOF
 }
 
-start_vsftpd_tls() {
-	local state=$1 root pass port url rc bin group
+# start_vsftpd_instance STATE NAME FIRST_PORT WRITE_CONF SCHEME [CURLARGS...]:
+# another vsftpd for the plain instance's account (its password is in
+# vsftpd.url), in its own root, its config written by WRITE_CONF CONF PORT
+# ROOT STATE, ready once curl with CURLARGS lists it; NAME.url gets SCHEME://.
+start_vsftpd_instance() {
+	local state=$1 name=$2 first=$3 write_conf=$4 scheme=$5 root pass port url rc bin group
+	shift 5
 	bin=$(vsftpd_bin)
-	root=$(mktemp -d "$TMPBASE/ftpgate-ci-vsftpd-tls.XXXXXX")
-	echo "$root" >"$state/vsftpd-tls.root"
+	root=$(mktemp -d "$TMPBASE/ftpgate-ci-$name.XXXXXX")
+	echo "$root" >"$state/$name.root"
 	group=$(id -gn "$VSFTPD_USER")
 	chown "$VSFTPD_USER:$group" "$root"
 	chmod 0755 "$root"
-	# Same account as the plain instance: its password is in vsftpd.url.
 	pass=$(<"$state/vsftpd.url")
 	pass=${pass#ftp://*:}
 	pass=${pass%%@*}
-	make_tls_cert "$state"
 	while read -r port; do
 		port_free "$port" || {
-			log "vsftpd-tls: port $port busy"
+			log "$name: port $port busy"
 			continue
 		}
-		write_vsftpd_tls_conf "$state/vsftpd-tls.conf" "$port" "$root" "$state"
-		: >"$state/vsftpd-tls.out"
-		spawn "$state/vsftpd-tls.pid" "$state/vsftpd-tls.out" "$bin" "$state/vsftpd-tls.conf"
+		"$write_conf" "$state/$name.conf" "$port" "$root" "$state"
+		: >"$state/$name.out"
+		spawn "$state/$name.pid" "$state/$name.out" "$bin" "$state/$name.conf"
 		url="ftp://$VSFTPD_USER:$pass@$HOST:$port"
 		rc=0
-		wait_ready vsftpd-tls "$url" "$state/vsftpd-tls.pid" "$state/vsftpd-tls.out" \
-			--ssl-reqd --cacert "$state/vsftpd-tls-cert.pem" || rc=$?
+		wait_ready "$name" "$url" "$state/$name.pid" "$state/$name.out" "$@" || rc=$?
 		if ((rc == 0)); then
-			log "vsftpd-tls on $HOST:$port, root $root"
-			printf '%s' "ftps://${url#ftp://}" >"$state/vsftpd-tls.url"
+			log "$name on $HOST:$port, root $root"
+			printf '%s' "$scheme://${url#ftp://}" >"$state/$name.url"
 			return 0
 		fi
-		log "vsftpd-tls: port $port taken meanwhile, trying another"
-	done < <(candidate_ports "$VSFTPD_TLS_PORT")
-	die "vsftpd-tls: found no free port"
+		log "$name: port $port taken meanwhile, trying another"
+	done < <(candidate_ports "$first")
+	die "$name: found no free port"
+}
+
+start_vsftpd_tls() {
+	make_tls_cert "$1"
+	start_vsftpd_instance "$1" vsftpd-tls "$VSFTPD_TLS_PORT" write_vsftpd_tls_conf ftps \
+		--ssl-reqd --cacert "$1/vsftpd-tls-cert.pem"
 }
 
 # ---------------------------------------------------------------------------
 # vsftpd-active: the plain vsftpd with passive mode off.
 
+# write_vsftpd_active_conf CONF PORT ROOT STATE: the plain config, passive mode off.
+write_vsftpd_active_conf() {
+	local conf=$1 state=$4
+	write_vsftpd_conf "$@"
+	sed -i -e 's/^pasv_enable=.*/pasv_enable=NO/' -e '/^ftpd_banner=/d' \
+		-e "s|^vsftpd_log_file=.*|vsftpd_log_file=$state/vsftpd-active.log|" \
+		-e "s|^xferlog_file=.*|xferlog_file=$state/vsftpd-active-xfer.log|" "$conf"
+	echo "ftpd_banner=ftpgate CI vsftpd (active mode only)" >>"$conf"
+}
+
+# curl's -P - : active mode on the control connection's address.
 start_vsftpd_active() {
-	local state=$1 root pass port url rc bin group conf=$1/vsftpd-active.conf
-	bin=$(vsftpd_bin)
-	root=$(mktemp -d "$TMPBASE/ftpgate-ci-vsftpd-active.XXXXXX")
-	echo "$root" >"$state/vsftpd-active.root"
-	group=$(id -gn "$VSFTPD_USER")
-	chown "$VSFTPD_USER:$group" "$root"
-	chmod 0755 "$root"
-	pass=$(<"$state/vsftpd.url")
-	pass=${pass#ftp://*:}
-	pass=${pass%%@*}
-	while read -r port; do
-		port_free "$port" || {
-			log "vsftpd-active: port $port busy"
-			continue
-		}
-		write_vsftpd_conf "$conf" "$port" "$root" "$state"
-		sed -i -e 's/^pasv_enable=.*/pasv_enable=NO/' -e '/^ftpd_banner=/d' \
-			-e "s|^vsftpd_log_file=.*|vsftpd_log_file=$state/vsftpd-active.log|" \
-			-e "s|^xferlog_file=.*|xferlog_file=$state/vsftpd-active-xfer.log|" "$conf"
-		echo "ftpd_banner=ftpgate CI vsftpd (active mode only)" >>"$conf"
-		: >"$state/vsftpd-active.out"
-		spawn "$state/vsftpd-active.pid" "$state/vsftpd-active.out" "$bin" "$conf"
-		url="ftp://$VSFTPD_USER:$pass@$HOST:$port"
-		rc=0
-		# curl's -P - : active mode on the control connection's address.
-		wait_ready vsftpd-active "$url" "$state/vsftpd-active.pid" "$state/vsftpd-active.out" \
-			-P - || rc=$?
-		if ((rc == 0)); then
-			log "vsftpd-active on $HOST:$port, root $root"
-			printf '%s' "$url" >"$state/vsftpd-active.url"
-			return 0
-		fi
-		log "vsftpd-active: port $port taken meanwhile, trying another"
-	done < <(candidate_ports "$VSFTPD_ACTIVE_PORT")
-	die "vsftpd-active: found no free port"
+	start_vsftpd_instance "$1" vsftpd-active "$VSFTPD_ACTIVE_PORT" write_vsftpd_active_conf ftp -P -
 }
 
 # ---------------------------------------------------------------------------

@@ -11,20 +11,8 @@ use std::net::SocketAddr;
 
 /// Logs in with the form's `mode` field; returns the POST's status.
 fn login_mode(http: &mut Http, t: &Target, mode: &str) -> u16 {
-    let page = http.get("/login").text();
-    let csrf = common::http::input_value(&page, "csrf").expect("csrf");
-    let resp = http.post_form(
-        "/login",
-        &[
-            ("csrf", csrf.as_bytes()),
-            ("host", t.host.as_bytes()),
-            ("port", t.port.to_string().as_bytes()),
-            ("user", t.user.as_bytes()),
-            ("password", t.password.as_bytes()),
-            ("mode", mode.as_bytes()),
-        ],
-    );
-    resp.status
+    let mode: &[(&str, &[u8])] = &[("mode", mode.as_bytes())];
+    web::login_with(http, &t.host, t.port, &t.user, &t.password, mode).status
 }
 
 /// Uploads a file with PUT, lists the folder, downloads it back.

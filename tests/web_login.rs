@@ -349,20 +349,8 @@ fn the_session_says_whether_it_is_encrypted_and_require_refuses_a_plain_server()
     srv.stop();
 
     let (srv, mut http) = web::start();
-    let form = http.get("/login").text();
-    let login_form = &form[form.find("action=\"/login\"").unwrap()..];
-    let csrf = input_value(login_form, "csrf").unwrap();
-    let r = http.post_form(
-        "/login",
-        &[
-            ("csrf", csrf.as_bytes()),
-            ("host", t.host.as_bytes()),
-            ("port", t.port.to_string().as_bytes()),
-            ("user", t.user.as_bytes()),
-            ("password", t.password.as_bytes()),
-            ("tls", b"require"),
-        ],
-    );
+    let tls: &[(&str, &[u8])] = &[("tls", b"require")];
+    let r = web::login_with(&mut http, &t.host, t.port, &t.user, &t.password, tls);
     assert_eq!(r.status, 401, "{}", r.text());
     assert!(r.text().contains("does not offer TLS"), "{}", r.text());
     assert!(

@@ -285,7 +285,7 @@ fn greet(req: &Request, config: &ftp::Config, r: &mut Report) -> Result<Client, 
             Status::Fail,
             "The server turned the connection away.",
         )
-        .said(Some(format!("{} {}", reply.code, reply.text()))),
+        .said(Some(reply.said())),
         Error::Closed => Step::new(
             GREETING,
             Status::Fail,
@@ -356,7 +356,7 @@ fn plain_login_refused(req: &Request, config: &ftp::Config) -> Option<(bool, Str
     let reply = c.probe_user(&req.user).ok()?;
     c.quit();
     let accepted = matches!(reply.code, 230 | 331 | 332);
-    Some((!accepted, format!("{} {}", reply.code, reply.text())))
+    Some((!accepted, reply.said()))
 }
 
 fn certificate_lines(cert: &ftp::CertSummary) -> Vec<String> {
@@ -397,7 +397,7 @@ fn login(
     r.login_refused = matches!(e, Error::LoginIncorrect(_));
     let step = match &e {
         Error::LoginIncorrect(reply) => {
-            let said = format!("{} {}", reply.code, reply.text());
+            let said = reply.said();
             let wants_tls = ["tls", "ssl", "encrypt", "secure"]
                 .iter()
                 .any(|w| said.to_ascii_lowercase().contains(w));
@@ -433,7 +433,7 @@ fn login(
             Status::Fail,
             format!("The server refused {command} during the login."),
         )
-        .said(Some(format!("{} {}", reply.code, reply.text()))),
+        .said(Some(reply.said())),
         other => Step::new(LOGIN, Status::Fail, format!("{other}.")),
     };
     let why = step.summary.clone();
@@ -586,8 +586,8 @@ fn data_connections(c: &mut Client, software: Software, r: &mut Report) -> Optio
     let epsv_ok = epsv.is_ok();
     let pasv_ok = matches!(&pasv, Some((Ok(_), _)));
     let passive_ok = epsv_ok || pasv_ok;
-    let active_ok = active.is_ok();
     let active_channel = active.as_ref().ok().copied();
+    let active_ok = active_channel.is_some();
     // A refusal is worth a word only when nothing else takes its place.
     let refused = |fallback: bool| match (fallback, active_ok) {
         (true, _) | (_, true) => Status::Note,
@@ -613,7 +613,7 @@ fn data_connections(c: &mut Client, software: Software, r: &mut Report) -> Optio
                     "Refused, and over IPv6 there is no PASV to fall back on.",
                 )
             };
-            step.said(Some(said(&reply)))
+            step.said(Some(reply.said()))
         }
         Err(e) => unreachable_port(EPSV, &e, software),
     };
@@ -629,7 +629,7 @@ fn data_connections(c: &mut Client, software: Software, r: &mut Report) -> Optio
             Ok((_, announced)) => pasv_works(peer.ip(), announced, software),
             Err(Error::Reply { reply, .. }) => {
                 let mut step = Step::new(PASV, refused(epsv_ok), "Refused by the server.")
-                    .said(Some(said(&reply)));
+                    .said(Some(reply.said()));
                 if !epsv_ok && software == Software::Vsftpd {
                     step = step.detail("Passive mode is off on this vsftpd: pasv_enable=YES in vsftpd.conf turns it on.");
                 }
@@ -666,7 +666,7 @@ fn data_connections(c: &mut Client, software: Software, r: &mut Report) -> Optio
             quiet,
             "The server could not connect back to ftpgate: a firewall on this device, or NAT between the two, blocks it. Open the ports of --ftp-active-ports, or use passive mode.",
         )
-        .said(Some(said(&reply))),
+        .said(Some(reply.said())),
         Err(Error::Reply { reply, .. }) => Step::new(
             ACTIVE,
             quiet,
@@ -676,7 +676,7 @@ fn data_connections(c: &mut Client, software: Software, r: &mut Report) -> Optio
                 "Refused by the server."
             },
         )
-        .said(Some(said(&reply))),
+        .said(Some(reply.said())),
         Err(Error::Timeout { .. }) => Step::new(
             ACTIVE,
             quiet,
@@ -698,11 +698,6 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();
     let out = f();
     (out, started.elapsed())
-}
-
-/// A reply as the report quotes it.
-fn said(reply: &ftp::Reply) -> String {
-    format!("{} {}", reply.code, reply.text())
 }
 
 /// A PASV that worked: fine, or it named an address other than the server's.
@@ -774,7 +769,7 @@ fn write_test(c: &mut Client, r: &mut Report) {
                 format!(" {name} may be left behind; delete it by hand.")
             };
             let said = match &e {
-                Error::Reply { reply, .. } => Some(format!("{} {}", reply.code, reply.text())),
+                Error::Reply { reply, .. } => Some(reply.said()),
                 _ => None,
             };
             Step::new(

@@ -70,6 +70,12 @@ impl Reply {
         out.replace(|c: char| c.is_control(), "?")
     }
 
+    /// The code and the text, `550 Permission denied.`: how a reply is
+    /// quoted to people (error pages, the doctor's report).
+    pub fn said(&self) -> String {
+        format!("{} {}", self.code, self.text())
+    }
+
     /// The first line after the code (where PWD, PASV and EPSV put their data).
     pub fn first_line_text(&self) -> &[u8] {
         self.lines

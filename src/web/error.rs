@@ -136,9 +136,7 @@ impl Error {
     pub fn server_said(&self) -> Option<String> {
         match self {
             Error::Ftp(ftp::Error::Reply { reply, .. } | ftp::Error::LoginIncorrect(reply))
-            | Error::Refused(ftp::Error::Reply { reply, .. }) => {
-                Some(format!("{} {}", reply.code, reply.text()))
-            }
+            | Error::Refused(ftp::Error::Reply { reply, .. }) => Some(reply.said()),
             _ => None,
         }
     }

@@ -37,22 +37,34 @@ pub fn start() -> (Running, Http) {
 
 /// Fetches the login form and submits it; returns the POST's response.
 pub fn login_as(http: &mut Http, host: &str, port: u16, user: &str, password: &str) -> Resp {
+    login_with(http, host, port, user, password, &[])
+}
+
+/// [`login_as`] with more form fields (`tls`, `mode`).
+pub fn login_with(
+    http: &mut Http,
+    host: &str,
+    port: u16,
+    user: &str,
+    password: &str,
+    extra: &[(&str, &[u8])],
+) -> Resp {
     let form = http.get("/login");
     assert_eq!(form.status, 200);
     let page = form.text();
     // When logged in, the page also has the logout form's token: take the login form's.
     let login_form = &page[page.find("action=\"/login\"").expect("login form")..];
     let csrf = input_value(login_form, "csrf").expect("csrf field in login form");
-    http.post_form(
-        "/login",
-        &[
-            ("csrf", csrf.as_bytes()),
-            ("host", host.as_bytes()),
-            ("port", port.to_string().as_bytes()),
-            ("user", user.as_bytes()),
-            ("password", password.as_bytes()),
-        ],
-    )
+    let port = port.to_string();
+    let mut fields: Vec<(&str, &[u8])> = vec![
+        ("csrf", csrf.as_bytes()),
+        ("host", host.as_bytes()),
+        ("port", port.as_bytes()),
+        ("user", user.as_bytes()),
+        ("password", password.as_bytes()),
+    ];
+    fields.extend_from_slice(extra);
+    http.post_form("/login", &fields)
 }
 
 /// Logs in to `target` and returns the session's CSRF token.
